@@ -51,6 +51,7 @@ const table = {
   SignatureDoesNotMatch: [403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'],
   SlowDown: [503, 'Please reduce your request rate.'],
   XAmzContentSHA256Mismatch: [400, 'The provided \'x-amz-content-sha256\' header does not match what was computed.'],
+  InvalidURI: [400, 'Couldn\'t parse the specified URI.'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
   UnexpectedContent: [400, 'This request does not support content.'],
 } as const satisfies Record<string, readonly [number, string]>;

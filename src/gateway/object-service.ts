@@ -1,0 +1,230 @@
+// The object service: buckets, objects, copies and listings in S3's terms, without HTTP or
+// XML. Writes go through the state machine as commands; reads come straight from the
+// metadata tables and the chunk store. Multipart lives in multipart.ts on the same parts.
+
+import { randomUUID } from 'node:crypto';
+import type { MetaTables } from '../index/meta-db.js';
+import { objectKey } from '../index/keys.js';
+import type { StateMachine } from '../metadata/state-machine.js';
+import type { Command, WriteConditions } from '../metadata/commands.js';
+import { MetadataError } from '../metadata/errors.js';
+import type { BucketRecord, ChunkRecord, ObjectChecksum, ObjectRecord, StatsRecord } from '../metadata/records.js';
+import { emptyStats } from '../index/meta-db.js';
+import { writeObjectData, type WriteResult } from '../pipeline/write-path.js';
+import { readObjectRange } from '../pipeline/read-path.js';
+import type { ChunkIO } from '../pipeline/chunk-io.js';
+import type { ChunkerParams } from '../pipeline/cdc.js';
+import type { ChecksumAlgorithm } from '../pipeline/checksums.js';
+import { storageClassByName, type StorageClass } from '../placement/index.js';
+import { listObjects, listUploads, type ListPage, type ListQuery, type UploadListQuery } from './listing.js';
+import type { PinSet } from './pins.js';
+import { limits } from '../limits.js';
+import type { UploadRecord } from '../metadata/records.js';
+
+export interface ObjectServiceDeps {
+  tables: MetaTables;
+  stateMachine: StateMachine;
+  chunkIO: ChunkIO;
+  pins: PinSet;
+  chunker: ChunkerParams;
+  defaultStorageClass: string;
+  now(): number;
+  onDamaged?(fp: Uint8Array, fragments: number[]): void;
+}
+
+/** What a writer says about the object besides its bytes. */
+export interface ObjectAttributes {
+  owner: string;
+  contentType: string;
+  headers: Record<string, string>;
+  userMeta: Record<string, string>;
+  storageClass?: string;
+}
+
+export interface PutBody {
+  data: AsyncIterable<Uint8Array>;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  /** Runs after the body was fully read and before commit: verifies Content-MD5, checksums, trailers. */
+  verify?(written: WriteResult): void;
+}
+
+export class ObjectService {
+  constructor(readonly deps: ObjectServiceDeps) {}
+
+  private get t() {
+    return this.deps.tables;
+  }
+
+  private apply(cmd: Command) {
+    return this.deps.stateMachine.apply(cmd);
+  }
+
+  storageClass(name?: string): StorageClass {
+    return storageClassByName(name ?? this.deps.defaultStorageClass);
+  }
+
+  // Buckets.
+
+  async createBucket(owner: string, bucket: string, region: string): Promise<void> {
+    await this.apply({ type: 'CreateBucket', bucket, owner, region, nowMs: this.deps.now() });
+  }
+
+  async deleteBucket(bucket: string): Promise<void> {
+    await this.apply({ type: 'DeleteBucket', bucket });
+  }
+
+  getBucket(bucket: string): BucketRecord {
+    const b = this.t.buckets.get(bucket);
+    if (!b) throw new MetadataError('NoSuchBucket');
+    return b;
+  }
+
+  listBuckets(owner: string): BucketRecord[] {
+    const out: BucketRecord[] = [];
+    for (const { value } of this.t.buckets.getRange({})) if (value.owner === owner) out.push(value);
+    return out;
+  }
+
+  // Objects.
+
+  getObject(bucket: string, key: string): ObjectRecord {
+    this.getBucket(bucket);
+    const o = this.t.objects.get(objectKey(bucket, key));
+    if (!o) throw new MetadataError('NoSuchKey');
+    return o;
+  }
+
+  /** Streams bytes [start, endExclusive) of `object`. */
+  read(object: Pick<ObjectRecord, 'chunks' | 'inline'>, start: number, endExclusive: number): AsyncGenerator<Buffer> {
+    return readObjectRange(object, start, endExclusive, {
+      chunkIO: this.deps.chunkIO,
+      lookupChunk: (fp) => this.lookupChunk(fp),
+      storageClass: (name) => storageClassByName(name),
+      prefetchChunks: limits.chunksInFlightPerRequestMax,
+      onDamaged: this.deps.onDamaged,
+    });
+  }
+
+  lookupChunk(fp: Uint8Array): ChunkRecord | undefined {
+    return this.t.chunks.get(Buffer.from(fp));
+  }
+
+  /** Streams a body through the pipeline; the caller commits. Pins are released by `release`. */
+  async writeData(body: PutBody, storageClass: StorageClass): Promise<WriteResult> {
+    const pinned: Uint8Array[] = [];
+    try {
+      const written = await writeObjectData(
+        body.data,
+        {
+          chunkIO: this.deps.chunkIO,
+          lookupChunk: (fp) => this.lookupChunk(fp),
+          pin: (fp) => {
+            this.deps.pins.pin(fp);
+            pinned.push(fp);
+          },
+          chunker: this.deps.chunker,
+          inlineBytesMax: limits.inlineObjectBytesMax,
+          windowChunks: limits.chunksInFlightPerRequestMax,
+        },
+        { storageClass, checksumAlgorithm: body.checksumAlgorithm },
+      );
+      body.verify?.(written);
+      return written;
+    } catch (err) {
+      this.deps.pins.unpinAll(pinned);
+      throw err;
+    }
+  }
+
+  release(written: WriteResult): void {
+    this.deps.pins.unpinAll(written.pinned);
+  }
+
+  async putObject(
+    bucket: string,
+    key: string,
+    attrs: ObjectAttributes,
+    body: PutBody,
+    conditions: WriteConditions,
+  ): Promise<ObjectRecord> {
+    this.getBucket(bucket);
+    const sc = this.storageClass(attrs.storageClass);
+    const written = await this.writeData(body, sc);
+    try {
+      const object: ObjectRecord = {
+        v: 1,
+        bucket,
+        key,
+        size: written.size,
+        etag: written.md5.toString('hex'),
+        lastModifiedMs: this.deps.now(),
+        owner: attrs.owner,
+        contentType: attrs.contentType,
+        headers: attrs.headers,
+        userMeta: attrs.userMeta,
+        storageClass: sc.name,
+        chunks: written.chunks,
+        ...(written.inline ? { inline: written.inline } : {}),
+        ...(written.checksum && body.checksumAlgorithm ? { checksum: fullChecksum(body.checksumAlgorithm, written.checksum) } : {}),
+      };
+      await this.apply({ type: 'PutObject', object, newChunks: written.newChunks, conditions, nowMs: object.lastModifiedMs });
+      return object;
+    } finally {
+      this.release(written);
+    }
+  }
+
+  /** Copies by reference: the new manifest points at the same chunks (no data is rewritten). */
+  async copyObject(
+    src: ObjectRecord,
+    bucket: string,
+    key: string,
+    attrs: ObjectAttributes | undefined,
+    conditions: WriteConditions,
+  ): Promise<ObjectRecord> {
+    this.getBucket(bucket);
+    for (const c of src.chunks) this.deps.pins.pin(c.fp);
+    try {
+      const object: ObjectRecord = {
+        ...src,
+        bucket,
+        key,
+        lastModifiedMs: this.deps.now(),
+        ...(attrs
+          ? { owner: attrs.owner, contentType: attrs.contentType, headers: attrs.headers, userMeta: attrs.userMeta }
+          : {}),
+        storageClass: attrs?.storageClass ? this.storageClass(attrs.storageClass).name : src.storageClass,
+      };
+      await this.apply({ type: 'PutObject', object, newChunks: [], conditions, nowMs: object.lastModifiedMs });
+      return object;
+    } finally {
+      this.deps.pins.unpinAll(src.chunks.map((c) => c.fp));
+    }
+  }
+
+  async deleteObject(bucket: string, key: string): Promise<void> {
+    await this.apply({ type: 'DeleteObject', bucket, key, nowMs: this.deps.now() });
+  }
+
+  listObjects(bucket: string, q: ListQuery): ListPage<ObjectRecord> {
+    this.getBucket(bucket);
+    return listObjects(this.t, bucket, q);
+  }
+
+  listUploads(bucket: string, q: UploadListQuery): ListPage<UploadRecord> {
+    this.getBucket(bucket);
+    return listUploads(this.t, bucket, q);
+  }
+
+  stats(): StatsRecord {
+    return { ...emptyStats(), ...(this.t.system.get('stats') as StatsRecord | undefined) };
+  }
+
+  newUploadId(): string {
+    return randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+  }
+}
+
+export function fullChecksum(algorithm: string, digest: Buffer): ObjectChecksum {
+  return { algorithm, value: digest.toString('base64'), type: 'FULL_OBJECT' };
+}

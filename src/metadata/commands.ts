@@ -1,0 +1,41 @@
+// Commands: every metadata change is one of these, applied by the state machine in one
+// LMDB transaction. They carry everything the change depends on (time, ids, records), so
+// applying the same command sequence gives the same state on every replica; the Raft log
+// will carry them msgpack-encoded. Format version 1 (field `v` on the envelope).
+
+import type { ChunkRecord, ObjectRecord, PartRecord, UploadRecord } from './records.js';
+
+/** A chunk the writer stored itself: inserted if absent, otherwise its refcount grows. */
+export interface NewChunk {
+  fp: Uint8Array;
+  record: Omit<ChunkRecord, 'refs' | 'zeroSinceMs' | 'v'>;
+}
+
+export interface WriteConditions {
+  ifMatch?: string;        // ETag without quotes, or '*'
+  ifNoneMatch?: string;    // '*' (or an ETag)
+}
+
+export type Command =
+  | { type: 'CreateBucket'; bucket: string; owner: string; region: string; nowMs: number }
+  | { type: 'DeleteBucket'; bucket: string }
+  | { type: 'PutObject'; object: ObjectRecord; newChunks: NewChunk[]; conditions: WriteConditions; nowMs: number }
+  | { type: 'DeleteObject'; bucket: string; key: string; nowMs: number }
+  | { type: 'CreateUpload'; upload: UploadRecord }
+  | { type: 'PutPart'; bucket: string; key: string; uploadId: string; part: PartRecord; newChunks: NewChunk[]; nowMs: number }
+  | {
+      type: 'CompleteUpload';
+      bucket: string;
+      key: string;
+      uploadId: string;
+      parts: { partNumber: number; etag: string; checksum?: string }[];
+      conditions: WriteConditions;
+      nowMs: number;
+    }
+  | { type: 'AbortUpload'; bucket: string; key: string; uploadId: string; nowMs: number }
+  | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number };
+
+export type CommandResult =
+  | { type: 'ok' }
+  | { type: 'object'; object: ObjectRecord }
+  | { type: 'reclaimed'; fps: Uint8Array[] };

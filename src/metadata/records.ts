@@ -1,0 +1,100 @@
+// Records stored in the metadata tables (values are msgpack, lmdb's default encoding).
+// Every record carries `v`, its format version; readers reject versions they do not know.
+// Format version 1 is described field by field below.
+
+export const RECORD_VERSION = 1 as const;
+
+export interface BucketRecord {
+  v: 1;
+  name: string;
+  owner: string;          // access key id of the creator
+  region: string;         // LocationConstraint ('us-east-1' when none was given)
+  createdMs: number;
+}
+
+/** One content-defined chunk of an object, in order. */
+export interface ChunkRef {
+  fp: Uint8Array;         // SHA-256 fingerprint of the uncompressed chunk (32 bytes)
+  size: number;           // uncompressed size in bytes
+}
+
+/** What the chunk index knows about one unique chunk. */
+export interface ChunkRecord {
+  v: 1;
+  rawSize: number;        // uncompressed bytes
+  storedSize: number;     // bytes after compression (what is erasure coded)
+  codec: number;          // compression codec id (pipeline/compression.ts)
+  storageClass: string;   // placement/ storage class name (k+m layout)
+  fragmentSize: number;   // bytes per fragment
+  refs: number;           // committed manifests and upload parts that reference it
+  zeroSinceMs: number;    // when refs last dropped to 0 (0 while referenced); GC waits a grace period
+}
+
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
+
+export interface ObjectChecksum {
+  algorithm: string;      // CRC32 | CRC32C | SHA1 | SHA256 | CRC64NVME
+  value: string;          // base64, as S3 returns it (composite values end in -N)
+  type: ChecksumType;
+}
+
+/** Part boundaries of an object assembled by CompleteMultipartUpload. */
+export interface PartInfo {
+  partNumber: number;
+  size: number;
+  etag: string;           // hex MD5 of the part, no quotes
+  checksum?: string;      // base64 part checksum when the upload had an algorithm
+}
+
+export interface ObjectRecord {
+  v: 1;
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string;           // without quotes; multipart ETags end in -N
+  lastModifiedMs: number;
+  owner: string;
+  contentType: string;
+  headers: Record<string, string>;   // stored standard headers: cache-control, content-disposition, content-encoding, content-language, expires
+  userMeta: Record<string, string>;  // x-amz-meta-* without the prefix, lower-case names
+  checksum?: ObjectChecksum;
+  storageClass: string;
+  inline?: Uint8Array;    // the whole body, for small objects (no chunks then)
+  chunks: ChunkRef[];
+  parts?: PartInfo[];
+}
+
+export interface UploadRecord {
+  v: 1;
+  bucket: string;
+  key: string;
+  uploadId: string;
+  owner: string;
+  initiatedMs: number;
+  contentType: string;
+  headers: Record<string, string>;
+  userMeta: Record<string, string>;
+  storageClass: string;
+  checksumAlgorithm?: string;
+  checksumType?: ChecksumType;
+}
+
+export interface PartRecord {
+  v: 1;
+  partNumber: number;
+  size: number;
+  etag: string;
+  lastModifiedMs: number;
+  chunks: ChunkRef[];
+  checksum?: string;
+}
+
+/** Running totals kept by the state machine, for tessera_bytes and stats. */
+export interface StatsRecord {
+  v: 1;
+  objects: number;
+  logicalBytes: number;      // sum of live object sizes
+  uniqueBytes: number;       // sum of rawSize over chunks with refs > 0, plus inline bytes
+  compressedBytes: number;   // sum of storedSize over chunks with refs > 0, plus inline bytes
+  inlineBytes: number;       // bytes of bodies stored inline in metadata
+}

@@ -1,0 +1,273 @@
+// The metadata state machine: applies one Command in one LMDB transaction. It is the only
+// writer of the metadata tables, deterministic (time and ids come inside commands), and
+// validates before it writes, so a rejected command changes nothing. Today the single-node
+// server calls it directly; the Raft issue puts it behind a replicated log unchanged.
+
+import { createHash } from 'node:crypto';
+import { assert } from '../util/assert.js';
+import { limits } from '../limits.js';
+import { emptyStats, type MetaTables } from '../index/meta-db.js';
+import { bucketPrefix, objectKey, partKey, partPrefix, prefixEnd, uploadKey } from '../index/keys.js';
+import type { Command, CommandResult, NewChunk, WriteConditions } from './commands.js';
+import { MetadataError } from './errors.js';
+import type { ChunkRef, ObjectRecord, PartRecord, StatsRecord } from './records.js';
+
+export class StateMachine {
+  constructor(private readonly t: MetaTables) {}
+
+  /** Applies `cmd` atomically and durably (resolves after LMDB has flushed). */
+  async apply(cmd: Command): Promise<CommandResult> {
+    let result: CommandResult = { type: 'ok' };
+    await this.t.root.transaction(() => {
+      result = this.applyInTxn(cmd);
+    });
+    await this.t.root.flushed;
+    return result;
+  }
+
+  private applyInTxn(cmd: Command): CommandResult {
+    switch (cmd.type) {
+      case 'CreateBucket': {
+        const existing = this.t.buckets.get(cmd.bucket);
+        if (existing) {
+          if (existing.owner !== cmd.owner) throw new MetadataError('BucketAlreadyExists');
+          // S3 answers 200 to the owner re-creating a bucket in us-east-1.
+          if (cmd.region !== 'us-east-1' || existing.region !== 'us-east-1') throw new MetadataError('BucketAlreadyOwnedByYou');
+          return { type: 'ok' };
+        }
+        this.t.buckets.put(cmd.bucket, { v: 1, name: cmd.bucket, owner: cmd.owner, region: cmd.region, createdMs: cmd.nowMs });
+        return { type: 'ok' };
+      }
+      case 'DeleteBucket': {
+        this.requireBucket(cmd.bucket);
+        if (this.hasAny(this.t.objects, bucketPrefix(cmd.bucket)) || this.hasAny(this.t.uploads, bucketPrefix(cmd.bucket))) {
+          throw new MetadataError('BucketNotEmpty');
+        }
+        this.t.buckets.remove(cmd.bucket);
+        return { type: 'ok' };
+      }
+      case 'PutObject':
+        return this.putObject(cmd.object, cmd.newChunks, cmd.conditions, cmd.nowMs);
+      case 'DeleteObject': {
+        this.requireBucket(cmd.bucket);
+        const k = objectKey(cmd.bucket, cmd.key);
+        const old = this.t.objects.get(k);
+        if (old) {
+          this.releaseObject(old, cmd.nowMs);
+          this.t.objects.remove(k);
+        }
+        return { type: 'ok' };
+      }
+      case 'CreateUpload':
+        this.requireBucket(cmd.upload.bucket);
+        this.t.uploads.put(uploadKey(cmd.upload.bucket, cmd.upload.key, cmd.upload.uploadId), cmd.upload);
+        return { type: 'ok' };
+      case 'PutPart': {
+        this.requireUpload(cmd.bucket, cmd.key, cmd.uploadId);
+        this.refChunks(cmd.part.chunks, cmd.newChunks);
+        const pk = partKey(cmd.uploadId, cmd.part.partNumber);
+        const old = this.t.parts.get(pk);
+        if (old) this.unrefChunks(old.chunks, cmd.nowMs);
+        this.t.parts.put(pk, cmd.part);
+        return { type: 'ok' };
+      }
+      case 'CompleteUpload':
+        return this.completeUpload(cmd);
+      case 'AbortUpload': {
+        this.requireUpload(cmd.bucket, cmd.key, cmd.uploadId);
+        for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {
+          this.unrefChunks(value.chunks, cmd.nowMs);
+          this.t.parts.remove(key);
+        }
+        this.t.uploads.remove(uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
+        return { type: 'ok' };
+      }
+      case 'ReclaimChunks': {
+        const reclaimed: Uint8Array[] = [];
+        const stats = this.stats();
+        for (const fp of cmd.fps) {
+          const k = Buffer.from(fp);
+          const c = this.t.chunks.get(k);
+          if (!c || c.refs > 0 || c.zeroSinceMs === 0 || c.zeroSinceMs >= cmd.zeroBeforeMs) continue;
+          this.t.chunks.remove(k);
+          stats.uniqueBytes -= c.rawSize;
+          stats.compressedBytes -= c.storedSize;
+          reclaimed.push(fp);
+        }
+        this.putStats(stats);
+        return { type: 'reclaimed', fps: reclaimed };
+      }
+    }
+  }
+
+  private putObject(object: ObjectRecord, newChunks: NewChunk[], cond: WriteConditions, nowMs: number): CommandResult {
+    this.requireBucket(object.bucket);
+    const k = objectKey(object.bucket, object.key);
+    const old = this.t.objects.get(k);
+    checkConditions(old, cond);
+    this.refChunks(object.chunks, newChunks);
+    if (old) this.releaseObject(old, nowMs);
+    this.t.objects.put(k, object);
+    const stats = this.stats();
+    stats.objects += 1;
+    stats.logicalBytes += object.size;
+    if (object.inline) {
+      stats.uniqueBytes += object.inline.byteLength;
+      stats.compressedBytes += object.inline.byteLength;
+      stats.inlineBytes += object.inline.byteLength;
+    }
+    this.putStats(stats);
+    return { type: 'object', object };
+  }
+
+  private completeUpload(cmd: Extract<Command, { type: 'CompleteUpload' }>): CommandResult {
+    const upload = this.requireUpload(cmd.bucket, cmd.key, cmd.uploadId);
+    if (cmd.parts.length === 0) throw new MetadataError('InvalidPart', 'You must specify at least one part');
+    const chosen: PartRecord[] = [];
+    let previous = 0;
+    for (const p of cmd.parts) {
+      if (p.partNumber <= previous) throw new MetadataError('InvalidPartOrder');
+      previous = p.partNumber;
+      const part = this.t.parts.get(partKey(cmd.uploadId, p.partNumber));
+      if (!part || part.etag !== p.etag) throw new MetadataError('InvalidPart');
+      chosen.push(part);
+    }
+    for (let i = 0; i < chosen.length - 1; i++) {
+      if (chosen[i]!.size < limits.partSizeBytesMin) throw new MetadataError('EntityTooSmall');
+    }
+    const k = objectKey(cmd.bucket, cmd.key);
+    const old = this.t.objects.get(k);
+    checkConditions(old, cmd.conditions);
+
+    const md5 = createHash('md5');
+    const chunks: ChunkRef[] = [];
+    let size = 0;
+    for (const part of chosen) {
+      md5.update(Buffer.from(part.etag, 'hex'));
+      for (const c of part.chunks) chunks.push(c);
+      size += part.size;
+    }
+    const object: ObjectRecord = {
+      v: 1,
+      bucket: cmd.bucket,
+      key: cmd.key,
+      size,
+      etag: `${md5.digest('hex')}-${chosen.length}`,
+      lastModifiedMs: cmd.nowMs,
+      owner: upload.owner,
+      contentType: upload.contentType,
+      headers: upload.headers,
+      userMeta: upload.userMeta,
+      storageClass: upload.storageClass,
+      chunks,
+      parts: chosen.map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag, ...(p.checksum ? { checksum: p.checksum } : {}) })),
+    };
+    if (upload.checksumAlgorithm) {
+      object.checksum = compositeChecksum(upload.checksumAlgorithm, chosen);
+    }
+    // The chosen parts' references move to the object; parts left out are released.
+    const chosenNumbers = new Set(chosen.map((p) => p.partNumber));
+    for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {
+      if (!chosenNumbers.has(value.partNumber)) this.unrefChunks(value.chunks, cmd.nowMs);
+      this.t.parts.remove(key);
+    }
+    this.t.uploads.remove(uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
+    if (old) this.releaseObject(old, cmd.nowMs);
+    this.t.objects.put(k, object);
+    const stats = this.stats();
+    stats.objects += 1;
+    stats.logicalBytes += size;
+    this.putStats(stats);
+    return { type: 'object', object };
+  }
+
+  private releaseObject(old: ObjectRecord, nowMs: number): void {
+    this.unrefChunks(old.chunks, nowMs);
+    const stats = this.stats();
+    stats.objects -= 1;
+    stats.logicalBytes -= old.size;
+    if (old.inline) {
+      stats.uniqueBytes -= old.inline.byteLength;
+      stats.compressedBytes -= old.inline.byteLength;
+      stats.inlineBytes -= old.inline.byteLength;
+    }
+    this.putStats(stats);
+  }
+
+  private refChunks(refs: ChunkRef[], newChunks: NewChunk[]): void {
+    const fresh = new Map<string, NewChunk>();
+    for (const n of newChunks) fresh.set(Buffer.from(n.fp).toString('hex'), n);
+    let stats: StatsRecord | undefined;
+    for (const ref of refs) {
+      const k = Buffer.from(ref.fp);
+      const c = this.t.chunks.get(k);
+      if (c) {
+        this.t.chunks.put(k, { ...c, refs: c.refs + 1, zeroSinceMs: 0 });
+        continue;
+      }
+      const n = fresh.get(k.toString('hex'));
+      // A deduplicated chunk that GC reclaimed between lookup and commit: refuse, never
+      // commit a manifest that points at data which may be gone.
+      if (!n) throw new MetadataError('ChunkMissing', `chunk ${k.toString('hex')} is not in the index`);
+      this.t.chunks.put(k, { v: 1, ...n.record, refs: 1, zeroSinceMs: 0 });
+      stats ??= this.stats();
+      stats.uniqueBytes += n.record.rawSize;
+      stats.compressedBytes += n.record.storedSize;
+    }
+    if (stats) this.putStats(stats);
+  }
+
+  private unrefChunks(refs: ChunkRef[], nowMs: number): void {
+    for (const ref of refs) {
+      const k = Buffer.from(ref.fp);
+      const c = this.t.chunks.get(k);
+      assert(c && c.refs > 0, `refcount underflow for chunk ${k.toString('hex')}`);
+      const refsLeft = c.refs - 1;
+      this.t.chunks.put(k, { ...c, refs: refsLeft, zeroSinceMs: refsLeft === 0 ? nowMs : 0 });
+    }
+  }
+
+  private requireBucket(bucket: string): void {
+    if (!this.t.buckets.get(bucket)) throw new MetadataError('NoSuchBucket');
+  }
+
+  private requireUpload(bucket: string, key: string, uploadId: string) {
+    this.requireBucket(bucket);
+    const u = this.t.uploads.get(uploadKey(bucket, key, uploadId));
+    if (!u) throw new MetadataError('NoSuchUpload');
+    return u;
+  }
+
+  private hasAny(db: MetaTables['objects'] | MetaTables['uploads'], prefix: Buffer): boolean {
+    for (const _ of db.getKeys({ ...this.prefixRange(prefix), limit: 1 })) return true;
+    return false;
+  }
+
+  private prefixRange(prefix: Buffer): { start: Buffer; end?: Buffer } {
+    const end = prefixEnd(prefix);
+    return end ? { start: prefix, end } : { start: prefix };
+  }
+
+  private stats(): StatsRecord {
+    return { ...emptyStats(), ...(this.t.system.get('stats') as StatsRecord | undefined) };
+  }
+
+  private putStats(s: StatsRecord): void {
+    this.t.system.put('stats', s);
+  }
+}
+
+function checkConditions(old: ObjectRecord | undefined, cond: WriteConditions): void {
+  if (cond.ifNoneMatch !== undefined) {
+    if (old && (cond.ifNoneMatch === '*' || cond.ifNoneMatch === old.etag)) throw new MetadataError('PreconditionFailed');
+  }
+  if (cond.ifMatch !== undefined) {
+    if (!old) throw new MetadataError('NoSuchKey');
+    if (cond.ifMatch !== '*' && cond.ifMatch !== old.etag) throw new MetadataError('PreconditionFailed');
+  }
+}
+
+/** S3's composite checksum: the checksum of the concatenated part checksums, then "-N". */
+function compositeChecksum(algorithm: string, parts: PartRecord[]) {
+  return { algorithm, value: '', type: 'COMPOSITE' as const, parts: parts.length };
+}

@@ -1,0 +1,94 @@
+// One chunk in, k+m fragments out, and back: compression (skipped when it does not pay),
+// Reed-Solomon coding, placement over drives, and reconstruction from any k fragments.
+// Fragment I/O is injected so the same code serves the single node (local drives) and the
+// cluster (storage-node clients).
+
+import { ChunkCompressor, CODEC_IDS, codecFromId } from './compression.js';
+import { ErasureCoder } from './erasure.js';
+import { place, type ClusterMap, type DriveRef, type StorageClass } from '../placement/index.js';
+import type { ChunkRecord } from '../metadata/records.js';
+import type { NewChunk } from '../metadata/commands.js';
+
+/** Stable id of fragment `index` of chunk `fp`: the fingerprint then a u16 index. */
+export function fragmentId(fp: Uint8Array, index: number): Buffer {
+  const id = Buffer.alloc(fp.length + 2);
+  id.set(fp, 0);
+  id.writeUInt16BE(index, fp.length);
+  return id;
+}
+
+export interface FragmentIO {
+  put(drive: DriveRef, id: Buffer, data: Uint8Array): Promise<void>;
+  /** The fragment's bytes, or null when missing or corrupt (the store verifies checksums). */
+  get(drive: DriveRef, id: Buffer): Promise<Buffer | null>;
+}
+
+export class ChunkUnreadableError extends Error {
+  readonly code = 'CHUNK_UNREADABLE';
+  constructor(fp: Uint8Array, present: number, needed: number) {
+    super(`chunk ${Buffer.from(fp).toString('hex')}: ${present} fragments readable, ${needed} needed`);
+  }
+}
+
+export interface ChunkReadReport {
+  /** Fragment indexes that were missing or corrupt (to queue a repair). */
+  damaged: number[];
+}
+
+export class ChunkIO {
+  private readonly coders = new Map<string, ErasureCoder>();
+  private readonly compressor = new ChunkCompressor();
+
+  constructor(
+    private readonly io: FragmentIO,
+    private readonly map: () => ClusterMap,
+  ) {}
+
+  private coder(sc: StorageClass): ErasureCoder {
+    let c = this.coders.get(sc.name);
+    if (!c) {
+      c = new ErasureCoder(sc.k, sc.m);
+      this.coders.set(sc.name, c);
+    }
+    return c;
+  }
+
+  /** Stores a new chunk durably on k+m drives; resolves once every fragment is durable. */
+  async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass): Promise<NewChunk> {
+    const { codec, data } = this.compressor.compress(raw);
+    const fragments = this.coder(sc).encode(data);
+    const drives = place(fp, sc, this.map());
+    await Promise.all(fragments.map((f, i) => this.io.put(drives[i]!, fragmentId(fp, i), f)));
+    return {
+      fp,
+      record: {
+        rawSize: raw.byteLength,
+        storedSize: data.byteLength,
+        codec: CODEC_IDS[codec],
+        storageClass: sc.name,
+        fragmentSize: fragments[0]!.byteLength,
+      },
+    };
+  }
+
+  /** Reads a chunk back: the k data fragments first, parity only when one is bad. */
+  async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer> {
+    const drives = place(fp, sc, this.map());
+    const n = sc.k + sc.m;
+    const frags: (Buffer | null)[] = new Array(n).fill(null);
+    const fetch = async (i: number) => {
+      frags[i] = await this.io.get(drives[i]!, fragmentId(fp, i)).catch(() => null);
+      if (frags[i] && frags[i]!.byteLength !== rec.fragmentSize) frags[i] = null;
+      if (!frags[i]) report?.damaged.push(i);
+    };
+    await Promise.all(Array.from({ length: sc.k }, (_, i) => fetch(i)));
+    let present = frags.filter(Boolean).length;
+    for (let i = sc.k; i < n && present < sc.k; i++) {
+      await fetch(i);
+      if (frags[i]) present++;
+    }
+    if (present < sc.k) throw new ChunkUnreadableError(fp, present, sc.k);
+    const stored = this.coder(sc).decode(frags, rec.storedSize);
+    return this.compressor.decompress(codecFromId(rec.codec), stored, rec.rawSize);
+  }
+}

@@ -1,0 +1,162 @@
+// Object headers in and out: the attributes a PUT/COPY/CreateMultipartUpload stores, the
+// headers GET/HEAD return, GET's conditional headers and Range.
+// References: PutObject, GetObject and HeadObject in the AWS S3 API reference.
+
+import type Koa from 'koa';
+import { limits } from '../limits.js';
+import { S3Error } from './errors.js';
+import type { ObjectAttributes } from '../gateway/object-service.js';
+import type { ObjectRecord } from '../metadata/records.js';
+import { checksumHeader, parseChecksumAlgorithm } from '../pipeline/checksums.js';
+
+const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function one(h: Headers, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+export function attributesFromHeaders(h: Headers, owner: string): ObjectAttributes {
+  const headers: Record<string, string> = {};
+  for (const name of STORED_HEADERS) {
+    let v = one(h, name);
+    if (name === 'content-encoding' && v !== undefined) {
+      // aws-chunked is transfer framing, not a property of the object.
+      v = v.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'aws-chunked').join(',');
+      if (v === '') continue;
+    }
+    if (v !== undefined) headers[name] = v;
+  }
+  const userMeta: Record<string, string> = {};
+  let metaBytes = 0;
+  for (const [name, value] of Object.entries(h)) {
+    if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
+    const k = name.slice('x-amz-meta-'.length);
+    const v = Array.isArray(value) ? value.join(',') : value;
+    userMeta[k] = v;
+    metaBytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  }
+  if (metaBytes > limits.userMetadataBytesMax) throw new S3Error('MetadataTooLarge');
+  const storageClass = one(h, 'x-amz-storage-class');
+  return {
+    owner,
+    contentType: one(h, 'content-type') ?? 'binary/octet-stream',
+    headers,
+    userMeta,
+    ...(storageClass ? { storageClass: s3StorageClass(storageClass) } : {}),
+  };
+}
+
+/** Maps an S3 storage-class header to a Tessera class (one durable class per object). */
+function s3StorageClass(v: string): string {
+  switch (v) {
+    case 'STANDARD':
+      return 'STANDARD';
+    case 'REDUCED_REDUNDANCY':
+      return 'REPLICA';
+    default:
+      throw new S3Error('InvalidStorageClass');
+  }
+}
+
+export function httpDate(ms: number): string {
+  return new Date(ms).toUTCString();
+}
+
+/** Headers GET and HEAD answer with, before any response-* override. */
+export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum: boolean): void {
+  koa.set('Last-Modified', httpDate(o.lastModifiedMs));
+  koa.set('ETag', `"${o.etag}"`);
+  koa.set('Content-Type', o.contentType);
+  koa.set('Accept-Ranges', 'bytes');
+  for (const [k, v] of Object.entries(o.headers)) koa.set(k, v);
+  for (const [k, v] of Object.entries(o.userMeta)) koa.set(`x-amz-meta-${k}`, v);
+  if (o.storageClass !== 'STANDARD') koa.set('x-amz-storage-class', o.storageClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : o.storageClass);
+  if (withChecksum && o.checksum) {
+    const alg = parseChecksumAlgorithm(o.checksum.algorithm);
+    if (alg) koa.set(checksumHeader(alg), o.checksum.value);
+    koa.set('x-amz-checksum-type', o.checksum.type);
+  }
+  if (o.parts) koa.set('x-amz-mp-parts-count', String(o.parts.length));
+}
+
+const OVERRIDES: Record<string, string> = {
+  'response-content-type': 'Content-Type',
+  'response-content-language': 'Content-Language',
+  'response-expires': 'Expires',
+  'response-cache-control': 'Cache-Control',
+  'response-content-disposition': 'Content-Disposition',
+  'response-content-encoding': 'Content-Encoding',
+};
+
+export function applyResponseOverrides(koa: Koa.Context, query: URLSearchParams): void {
+  for (const [param, headerName] of Object.entries(OVERRIDES)) {
+    const v = query.get(param);
+    if (v !== null) koa.set(headerName, v);
+  }
+}
+
+function parseHttpDate(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function etagMatches(list: string, etag: string): boolean {
+  return list.split(',').some((t) => {
+    const s = t.trim().replace(/^W\//, '');
+    return s === '*' || s.replace(/^"|"$/g, '') === etag;
+  });
+}
+
+/** GET/HEAD preconditions (RFC 7232 order, as S3 applies them). Throws 412 or 304. */
+export function checkReadPreconditions(h: Headers, o: ObjectRecord, nowMs: number, prefix = ''): void {
+  const ifMatch = one(h, `${prefix}if-match`);
+  const ifNoneMatch = one(h, `${prefix}if-none-match`);
+  const ifModifiedSince = parseHttpDate(one(h, `${prefix}if-modified-since`));
+  const ifUnmodifiedSince = parseHttpDate(one(h, `${prefix}if-unmodified-since`));
+  // HTTP dates have second precision.
+  const lastModified = Math.floor(o.lastModifiedMs / 1000) * 1000;
+  if (ifMatch !== undefined) {
+    if (!etagMatches(ifMatch, o.etag)) throw new S3Error('PreconditionFailed', undefined, { fields: { Condition: `${prefix ? 'x-amz-copy-source-' : ''}If-Match` } });
+  } else if (ifUnmodifiedSince !== undefined && lastModified > ifUnmodifiedSince) {
+    throw new S3Error('PreconditionFailed', undefined, { fields: { Condition: 'If-Unmodified-Since' } });
+  }
+  const notModified = prefix === '' ? 'NotModified' : 'PreconditionFailed';
+  if (ifNoneMatch !== undefined) {
+    if (etagMatches(ifNoneMatch, o.etag)) throw new S3Error(notModified, undefined, { headers: { ETag: `"${o.etag}"` } });
+  } else if (ifModifiedSince !== undefined && ifModifiedSince <= nowMs && lastModified <= ifModifiedSince) {
+    throw new S3Error(notModified, undefined, { headers: { ETag: `"${o.etag}"` } });
+  }
+}
+
+export interface ByteRange {
+  start: number;
+  endExclusive: number;
+}
+
+/**
+ * Parses a Range header against an object size. Returns undefined when the whole object
+ * is to be sent: no header, a malformed one, or several ranges (S3 answers those with the
+ * whole object). Throws InvalidRange (416) when the range cannot be satisfied.
+ */
+export function parseRange(v: string | undefined, size: number): ByteRange | undefined {
+  if (v === undefined) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(v.trim());
+  if (!m) return undefined;
+  const [, a, b] = m as unknown as [string, string, string];
+  if (a === '' && b === '') return undefined;
+  const invalid = () => new S3Error('InvalidRange', undefined, { fields: { RangeRequested: v, ActualObjectSize: String(size) }, headers: { 'Content-Range': `bytes */${size}` } });
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0) throw invalid();
+    return { start: Math.max(0, size - n), endExclusive: size };
+  }
+  const start = Number(a);
+  const end = b === '' ? size - 1 : Number(b);
+  if (b !== '' && end < start) return undefined;
+  if (start >= size) throw invalid();
+  return { start, endExclusive: Math.min(end, size - 1) + 1 };
+}

@@ -1,0 +1,40 @@
+// CompleteMultipartUpload — https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+// Parts in ascending order, ETags matching, all but the last at least 5 MiB; the ETag is
+// the MD5 of the parts' binary MD5s followed by "-N".
+
+import { requireKey, type S3Ctx } from '../context.js';
+import { S3Error } from '../errors.js';
+import { limits } from '../../limits.js';
+import { checkOwner } from './access.js';
+import { readSmallBody } from '../body.js';
+import { parseXml, xmlText } from '../xml.js';
+import { sendXml } from './respond.js';
+import { setChecksumResponse, writeConditions } from './write-checks.js';
+
+export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
+  const { bucket, key } = requireKey(ctx);
+  checkOwner(ctx, bucket);
+  const uploadId = ctx.query.get('uploadId') ?? '';
+  ctx.svc.multipart.getUpload(bucket, key, uploadId);
+  const doc = parseXml((await readSmallBody(ctx)).toString('utf8'), ['CompleteMultipartUpload.Part']);
+  const root = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
+  if (!root || typeof root !== 'object') throw new S3Error('MalformedXML');
+  const rawParts = (root['Part'] as Record<string, unknown>[] | undefined) ?? [];
+  if (rawParts.length === 0) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+  if (rawParts.length > limits.partNumberMax) throw new S3Error('MalformedXML');
+  const parts = rawParts.map((p) => {
+    const n = xmlText(p['PartNumber']);
+    const etag = xmlText(p['ETag']);
+    if (n === undefined || etag === undefined || !/^\d+$/.test(n)) throw new S3Error('MalformedXML');
+    const checksum = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256'].map((f) => xmlText(p[f])).find((v) => v !== undefined);
+    return { partNumber: Number(n), etag: etag.trim().replace(/^"|"$/g, ''), ...(checksum ? { checksum } : {}) };
+  });
+  const object = await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx));
+  setChecksumResponse(ctx, object.checksum);
+  sendXml(ctx, 'CompleteMultipartUploadResult', {
+    Location: `/${bucket}/${key}`,
+    Bucket: bucket,
+    Key: key,
+    ETag: `"${object.etag}"`,
+  });
+}

@@ -1,0 +1,12 @@
+// DeleteBucket — https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html
+
+import { requireBucket, type S3Ctx } from '../context.js';
+import { checkOwner } from './access.js';
+
+export async function deleteBucket(ctx: S3Ctx): Promise<void> {
+  const bucket = requireBucket(ctx);
+  checkOwner(ctx, bucket);
+  await ctx.svc.objects.deleteBucket(bucket);
+  ctx.koa.status = 204;
+  ctx.koa.body = null;
+}

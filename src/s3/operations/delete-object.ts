@@ -1,0 +1,13 @@
+// DeleteObject — https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
+// Deleting a missing key succeeds (204), as on AWS.
+
+import { requireKey, type S3Ctx } from '../context.js';
+import { checkOwner } from './access.js';
+
+export async function deleteObject(ctx: S3Ctx): Promise<void> {
+  const { bucket, key } = requireKey(ctx);
+  checkOwner(ctx, bucket);
+  await ctx.svc.objects.deleteObject(bucket, key);
+  ctx.koa.status = 204;
+  ctx.koa.body = null;
+}

@@ -1,0 +1,56 @@
+// DeleteObjects — https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+// Accepted with Content-MD5, with an x-amz-checksum-* header, or with neither (new SDKs
+// send a checksum and no Content-MD5). Up to 1000 keys; Quiet lists only the errors.
+
+import { requireBucket, header, type S3Ctx } from '../context.js';
+import { S3Error } from '../errors.js';
+import { limits } from '../../limits.js';
+import { checkOwner } from './access.js';
+import { readSmallBody } from '../body.js';
+import { parseXml, xmlText } from '../xml.js';
+import { sendXml } from './respond.js';
+import { createHash } from 'node:crypto';
+import { checksumHeader, createChecksum, type ChecksumAlgorithm } from '../../pipeline/checksums.js';
+import { toS3Error } from '../error-mapping.js';
+
+const ALGS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'];
+
+function verifyDigests(ctx: S3Ctx, body: Buffer): void {
+  const md5 = header(ctx, 'content-md5');
+  if (md5 !== undefined && createHash('md5').update(body).digest('base64') !== md5.trim()) throw new S3Error('BadDigest');
+  for (const a of ALGS) {
+    const v = header(ctx, checksumHeader(a));
+    if (v === undefined) continue;
+    const c = createChecksum(a);
+    c.update(body);
+    if (c.digest().toString('base64') !== v.trim()) throw new S3Error('BadDigest');
+  }
+}
+
+export async function deleteObjects(ctx: S3Ctx): Promise<void> {
+  const bucket = requireBucket(ctx);
+  checkOwner(ctx, bucket);
+  const body = await readSmallBody(ctx);
+  verifyDigests(ctx, body);
+  const doc = parseXml(body.toString('utf8'), ['Delete.Object']);
+  const del = doc['Delete'] as Record<string, unknown> | undefined;
+  if (!del || typeof del !== 'object') throw new S3Error('MalformedXML');
+  const objects = (del['Object'] as Record<string, unknown>[] | undefined) ?? [];
+  if (objects.length === 0 || objects.length > limits.deleteObjectsKeysMax) throw new S3Error('MalformedXML');
+  const quiet = xmlText(del['Quiet'])?.toLowerCase() === 'true';
+  const deleted: Record<string, unknown>[] = [];
+  const errors: Record<string, unknown>[] = [];
+  for (const o of objects) {
+    const key = typeof o === 'object' ? xmlText(o['Key']) : undefined;
+    if (key === undefined) throw new S3Error('MalformedXML');
+    try {
+      if (Buffer.byteLength(key) > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
+      await ctx.svc.objects.deleteObject(bucket, key);
+      if (!quiet) deleted.push({ Key: key });
+    } catch (err) {
+      const e = toS3Error(err) ?? new S3Error('InternalError');
+      errors.push({ Key: key, Code: e.code, Message: e.message });
+    }
+  }
+  sendXml(ctx, 'DeleteResult', { Deleted: deleted, Error: errors });
+}

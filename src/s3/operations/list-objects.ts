@@ -1,0 +1,45 @@
+// ListObjects (v1) — https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html
+// NextMarker is returned only when a delimiter was given, as AWS does.
+
+import { requireBucket, type S3Ctx } from '../context.js';
+import { S3Error } from '../errors.js';
+import { limits } from '../../limits.js';
+import { checkOwner } from './access.js';
+import { isoDate, listEncoder, owner, parseMaxKeys, sendXml } from './respond.js';
+import type { ObjectRecord } from '../../metadata/records.js';
+
+export function contentsEntry(o: ObjectRecord, enc: (s: string) => string, withOwner: boolean) {
+  return {
+    Key: enc(o.key),
+    LastModified: isoDate(o.lastModifiedMs),
+    ETag: `"${o.etag}"`,
+    Size: o.size,
+    ...(withOwner ? { Owner: owner(o.owner) } : {}),
+    StorageClass: o.storageClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : 'STANDARD',
+  };
+}
+
+export async function listObjects(ctx: S3Ctx): Promise<void> {
+  const bucket = requireBucket(ctx);
+  checkOwner(ctx, bucket);
+  const q = ctx.query;
+  const maxKeys = parseMaxKeys(q.get('max-keys'), limits.listKeysMax);
+  if (maxKeys < 0) throw new S3Error('InvalidArgument', 'Provided max-keys not an integer or within integer range');
+  const prefix = q.get('prefix') ?? '';
+  const delimiter = q.get('delimiter') ?? '';
+  const marker = q.get('marker') ?? '';
+  const page = ctx.svc.objects.listObjects(bucket, { prefix, delimiter, after: marker, maxKeys });
+  const enc = listEncoder(ctx);
+  sendXml(ctx, 'ListBucketResult', {
+    Name: bucket,
+    Prefix: enc(prefix),
+    Marker: enc(marker),
+    ...(page.isTruncated && delimiter !== '' && page.last !== undefined ? { NextMarker: enc(page.last) } : {}),
+    MaxKeys: maxKeys,
+    ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
+    IsTruncated: page.isTruncated,
+    ...(q.has('encoding-type') ? { EncodingType: q.get('encoding-type') } : {}),
+    Contents: page.entries.map((o) => contentsEntry(o, enc, true)),
+    CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
+  });
+}

@@ -1,0 +1,31 @@
+// PutObject — https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+// The body streams through the pipeline; Content-MD5 and x-amz-checksum-* (header or
+// trailer) are verified before the commit, so a mismatch stores nothing.
+
+import { caller, requireKey, type S3Ctx } from '../context.js';
+import { limits } from '../../limits.js';
+import { checkOwner } from './access.js';
+import { attributesFromHeaders } from '../object-headers.js';
+import { objectBody } from '../body.js';
+import { bodyChecks, writeConditions, setChecksumResponse } from './write-checks.js';
+
+export async function putObject(ctx: S3Ctx): Promise<void> {
+  const { bucket, key } = requireKey(ctx);
+  checkOwner(ctx, bucket);
+  const headers = ctx.koa.req.headers;
+  const attrs = attributesFromHeaders(headers, caller(ctx));
+  const conditions = writeConditions(ctx);
+  const checks = bodyChecks(ctx);
+  const body = objectBody(ctx, limits.putObjectSizeBytesMax);
+  const object = await ctx.svc.objects.putObject(
+    bucket,
+    key,
+    attrs,
+    { data: body.stream, checksumAlgorithm: checks.algorithm, verify: (w) => checks.verify(w, body.verifier) },
+    conditions,
+  );
+  ctx.koa.set('ETag', `"${object.etag}"`);
+  setChecksumResponse(ctx, object.checksum);
+  ctx.koa.status = 200;
+  ctx.koa.body = null;
+}

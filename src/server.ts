@@ -1,0 +1,150 @@
+// Composition of the embedded single-node server: metadata (LMDB + state machine), six
+// drive directories with their fragment stores, the pipeline, the S3 and admin HTTP
+// servers, and GC. main.ts calls it from the CLI; tests call it with a temp dir and port 0.
+
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { TesseraConfig } from './config.js';
+import { limits } from './limits.js';
+import { openMetaTables } from './index/meta-db.js';
+import { StateMachine } from './metadata/state-machine.js';
+import { loadRootCredentials, type RootCredentials } from './metadata/credentials.js';
+import { FragmentStore } from './storage/fragment-store.js';
+import { singleNodeMap } from './placement/index.js';
+import { ChunkIO, type FragmentIO } from './pipeline/chunk-io.js';
+import { PinSet } from './gateway/pins.js';
+import { ObjectService } from './gateway/object-service.js';
+import { MultipartService } from './gateway/multipart.js';
+import { GarbageCollector } from './gc/collector.js';
+import { createS3App } from './s3/app.js';
+import { createAdminApp } from './admin/app.js';
+import { S3Metrics } from './admin/metrics.js';
+
+export interface RunningServer {
+  s3Url: string;
+  adminUrl: string;
+  credentials: RootCredentials;
+  objects: ObjectService;
+  gc: GarbageCollector;
+  drives: FragmentStore[];
+  close(): Promise<void>;
+}
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function url(a: AddressInfo): string {
+  return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+}
+
+export async function startServer(config: Readonly<TesseraConfig>, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const dataDir = config.dataDir;
+  mkdirSync(join(dataDir, 'meta'), { recursive: true });
+  const credentials = loadRootCredentials(dataDir, env);
+  const tables = openMetaTables(join(dataDir, 'meta'));
+  const stateMachine = new StateMachine(tables);
+  const drives: FragmentStore[] = [];
+  for (let i = 0; i < config.drives; i++) {
+    const dir = join(dataDir, `drive-${i}`);
+    mkdirSync(dir, { recursive: true });
+    drives.push(await FragmentStore.open({ dir }));
+  }
+  const map = singleNodeMap(config.drives);
+  const fragmentIO: FragmentIO = {
+    put: (d, id, data) => drives[d.index]!.put(id, data),
+    get: async (d, id) => {
+      try {
+        return await drives[d.index]!.get(id);
+      } catch (err) {
+        logger.warn({ err, drive: d.index, fragment: id.toString('hex') }, 'fragment unreadable; rebuilding from the others');
+        return null;
+      }
+    },
+  };
+  const pins = new PinSet();
+  const objects = new ObjectService({
+    tables,
+    stateMachine,
+    chunkIO: new ChunkIO(fragmentIO, () => map),
+    pins,
+    chunker: config.chunking,
+    defaultStorageClass: config.storageClass,
+    now: () => Date.now(),
+    onDamaged: (fp, fragments) => logger.warn({ chunk: Buffer.from(fp).toString('hex'), fragments }, 'damaged fragments served by reconstruction'),
+  });
+  const multipart = new MultipartService(objects);
+  const gc = new GarbageCollector({ tables, stateMachine, pins, drives, now: () => Date.now(), gracePeriodMs: config.gc.gracePeriodMs });
+  // Orphans of a crashed run are reclaimed before any request can pin anything.
+  const startup = await gc.run();
+  if (startup.orphansDeleted > 0) logger.info(startup, 'reclaimed orphan fragments left by an earlier run');
+
+  const metrics = new S3Metrics(
+    () => {
+      const s = objects.stats();
+      let stored = 0;
+      for (const d of drives) stored += d.stats().bytesLive;
+      return { logical: s.logicalBytes, deduplicated: s.uniqueBytes, compressed: s.compressedBytes, stored: stored + s.inlineBytes };
+    },
+    () => objects.stats().objects,
+  );
+  const s3App = createS3App({
+    services: { objects, multipart, region: config.region, now: () => Date.now() },
+    credentials: (ak) => (ak === credentials.accessKeyId ? credentials : undefined),
+    domains: config.domains,
+    logger,
+    metrics,
+  });
+  const s3Server = createServer({ maxHeaderSize: limits.headerBytesMax }, s3App.callback());
+  s3Server.keepAliveTimeout = 30_000;
+  s3Server.requestTimeout = 0; // large bodies may stream for long; idle sockets are timed out instead
+  s3Server.headersTimeout = 60_000;
+  const sockets = new Set<Socket>();
+  s3Server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  let serving = false;
+  const adminServer = createServer(createAdminApp({ metrics, ready: () => serving }).callback());
+  const s3Addr = await listen(s3Server, config.s3.host, config.s3.port);
+  serving = true;
+  const adminAddr = await listen(adminServer, config.admin.host, config.admin.port);
+  const gcTimer = setInterval(() => {
+    gc.run().then(
+      (r) => {
+        if (r.chunksReclaimed + r.orphansDeleted > 0) logger.info(r, 'gc');
+      },
+      (err: unknown) => logger.error({ err }, 'gc failed'),
+    );
+  }, config.gc.intervalMs);
+  gcTimer.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      serving = false;
+      clearInterval(gcTimer);
+      const s3Closed = new Promise<void>((r) => s3Server.close(() => r()));
+      s3Server.closeIdleConnections();
+      const deadline = setTimeout(() => {
+        for (const s of sockets) s.destroy();
+      }, limits.shutdownGraceMs);
+      await s3Closed;
+      clearTimeout(deadline);
+      await new Promise<void>((r) => adminServer.close(() => r()));
+      adminServer.closeAllConnections();
+      for (const d of drives) await d.close();
+      await tables.root.close();
+    })());
+
+  return { s3Url: url(s3Addr), adminUrl: url(adminAddr), credentials, objects, gc, drives, close };
+}
