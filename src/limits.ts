@@ -55,6 +55,28 @@ export const limits = Object.freeze({
   groupCommitBatchMax: 256,
   groupCommitDelayMs: 0,
 
+  // ---- Storage: fragment store (src/storage/, owned by the storage area) ----
+  // A fragment id is opaque bytes (34 today: fingerprint + u16 index); the record
+  // header stores its length in one byte.
+  fragmentIdBytesMax: 64,
+  // A fragment is at most a whole chunk (REPLICA class) plus codec framing.
+  fragmentSizeBytesMax: 16 * 1024 * 1024,
+  // One group commit writes at most this many bytes before its fsync, so a burst of
+  // large fragments cannot make one batch (and its memory) unbounded.
+  groupCommitBatchBytesMax: 64 * 1024 * 1024,
+  // Puts and deletes waiting for a group commit; beyond this, callers get STORAGE_BUSY.
+  fragmentOpsQueuedMax: 16_384,
+  // Segment files kept open for reads per drive; idle ones beyond this are closed.
+  segmentFdsOpenMax: 256,
+  // compact() rewrites a sealed segment whose live bytes fall below this share.
+  compactLiveRatioMax: 0.5,
+  // compact() copies records through a buffer of at most this size before writing.
+  compactWriteBufferBytesMax: 8 * 1024 * 1024,
+  // scrub() default rate, and how many index entries it reads per snapshot.
+  scrubBytesPerSecondMax: 64 * 1024 * 1024,
+  scrubIdsPerPageMax: 1024,
+  // ---- end of storage block ----
+
   // GC: an unreferenced chunk is reclaimed only after this grace period.
   gcGracePeriodMs: 60 * 60 * 1000,
   gcIntervalMs: 10 * 60 * 1000,
