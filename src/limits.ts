@@ -85,6 +85,20 @@ export const limits = Object.freeze({
   manifestCacheEntriesMax: 10_000,
   chunkCacheEntriesMax: 100_000,
 
+  // ---- Pipeline: CDC, compression, erasure coding (owned by src/pipeline/) ----
+  // zstd level for chunk compression; level 1 measured fastest for the ratio it
+  // gets on backup-like data (docs/chunking.md).
+  compressionZstdLevel: 1,
+  // A chunk stays compressed only if zstd saves at least 1/this of its size.
+  compressionSavingsDivisorMin: 16,
+  // @ronomon/reed-solomon supports k <= 24 and m <= 6; we cap k + m lower, since a
+  // stripe is spread over that many distinct drives.
+  erasureDataFragmentsMax: 16,
+  erasureParityFragmentsMax: 6,
+  // Fragments are padded to a multiple of this (the native coder needs 8).
+  erasureFragmentAlignBytes: 8,
+  // ---- end pipeline ----
+
   // Shutdown.
   shutdownGraceMs: 10_000,
 });
