@@ -233,8 +233,11 @@ function authenticatePresigned(
   // A presigned URL is used by whoever holds it, who may add x-amz-content-sha256 for their
   // own upload; it only counts when signed (below), so it need not be.
   checkUnsignedHeaders(req, signedHeaders, ['x-amz-content-sha256']);
+  // The payload hash is a signed x-amz-content-sha256 header, else the one the presigner hoisted
+  // into the (signed) query, else UNSIGNED-PAYLOAD, the usual case.
   const signedSha = signedHeaders.includes('x-amz-content-sha256') ? firstHeader(req, 'x-amz-content-sha256') : undefined;
-  const payloadHash = signedSha === undefined ? 'UNSIGNED-PAYLOAD' : signedSha.trim();
+  const querySha = query.find((p) => p.name.toLowerCase() === 'x-amz-content-sha256')?.value;
+  const payloadHash = (signedSha ?? querySha ?? 'UNSIGNED-PAYLOAD').trim();
   const kind = classifyContentSha256(payloadHash);
   if (kind !== 'unsigned' && kind !== 'sha256') {
     throw new S3Error('InvalidRequest', 'Streaming payloads cannot be combined with presigned URLs.');
