@@ -74,3 +74,34 @@ test('a failed fsync fails the batch with the original error and nothing is ackn
     }
   });
 });
+
+test('a disk filling up under a stream of overlapping batches loses no acknowledged put', async () => {
+  await withTempDir(async (dir) => {
+    const { fs, faults } = faultyFs();
+    const store = await FragmentStore.open({ dir, fs, groupCommitBatchMax: 4, segmentSizeBytesMax: 64 * 1024 });
+    faults.writeError = 'ENOSPC';
+    faults.partialWriteBytes = 100;
+    faults.writesBeforeFailure = 15;
+    const outcomes = await Promise.allSettled(Array.from({ length: 200 }, (_, n) => store.put(fragmentId(n), fragmentData(n, 2000))));
+    const resolved = outcomes.flatMap((o, n) => (o.status === 'fulfilled' ? [n] : []));
+    const rejected = outcomes.flatMap((o, n) => (o.status === 'rejected' ? [n] : []));
+    assert.ok(resolved.length >= 4 && rejected.length > 0, `resolved ${resolved.length}, rejected ${rejected.length}`);
+    for (const n of rejected) {
+      const reason = (outcomes[n] as PromiseRejectedResult).reason;
+      assert.equal(reason.code, 'STORAGE_DRIVE_FULL');
+    }
+    faults.writeError = null;
+    await store.put(fragmentId(1000), fragmentData(1000));
+    await store.close();
+    const reopened = await FragmentStore.open({ dir });
+    try {
+      for (const n of resolved) assert.deepEqual(await reopened.get(fragmentId(n)), fragmentData(n, 2000));
+      for (const n of rejected) assert.equal(reopened.has(fragmentId(n)), false);
+      assert.deepEqual(await reopened.get(fragmentId(1000)), fragmentData(1000));
+      assert.equal(reopened.stats().fragments, resolved.length + 1);
+      assert.equal((await reopened.scrub()).corrupt.length, 0);
+    } finally {
+      await reopened.close();
+    }
+  });
+});

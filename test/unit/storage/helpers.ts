@@ -28,16 +28,19 @@ export interface Faults {
   createError: string | null;
   /** Bytes a failing write still writes before failing (a short write). */
   partialWriteBytes: number;
+  /** When set, every write after this many writes fails with writeError. */
+  writesBeforeFailure: number | null;
   datasyncs: number;
   writes: number;
 }
 
 export function faultyFs(inner: StorageFs = nodeStorageFs()): { fs: StorageFs; faults: Faults } {
-  const faults: Faults = { writeError: null, datasyncError: null, createError: null, partialWriteBytes: 0, datasyncs: 0, writes: 0 };
+  const faults: Faults = { writeError: null, datasyncError: null, createError: null, partialWriteBytes: 0, writesBeforeFailure: null, datasyncs: 0, writes: 0 };
   const wrap = (file: SegmentFile): SegmentFile => ({
     async writeAll(buffers, position) {
       faults.writes++;
-      if (faults.writeError !== null) {
+      const armed = faults.writesBeforeFailure === null || faults.writes > faults.writesBeforeFailure;
+      if (faults.writeError !== null && armed) {
         const all = Buffer.concat(buffers);
         if (faults.partialWriteBytes > 0) await file.writeAll([all.subarray(0, faults.partialWriteBytes)], position);
         throw errnoError(faults.writeError);
