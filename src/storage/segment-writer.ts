@@ -5,6 +5,10 @@
 // the batch resolve, so an acknowledged fragment is durable in both places, and a
 // crash between the two steps leaves bytes past the committed length, which
 // recovery truncates.
+//
+// Two batches overlap: while batch N's index transaction is being flushed, batch
+// N+1 is appended and fsync'd. Commits still happen in batch order, and batch N+1
+// fails whenever batch N fails, because its no-op decisions assumed N's puts.
 
 import { DriveFullError, isNoSpaceError } from './errors.js';
 import type { FragmentIndex } from './fragment-index.js';
@@ -52,7 +56,7 @@ interface ActiveSegment {
   tailBytes: number;
 }
 
-/** Bytes of one batch bound for one segment. */
+/** Bytes of one batch bound for one segment, with the batch's own lease on it. */
 interface SegmentWrite {
   lease: SegmentLease;
   startOffset: number;
@@ -62,12 +66,29 @@ interface SegmentWrite {
 
 type Planned = { op: DeleteOp } | { op: PutOp; location: FragmentLocation | null };
 
+interface Batch {
+  seq: number;
+  ops: WriteOp[];
+  planned: Planned[];
+  writes: Map<number, SegmentWrite>;
+}
+
+/** A batch whose index commit is under way; `outcome` is null on success, else the error. */
+interface Committing {
+  batch: Batch;
+  outcome: Promise<unknown>;
+}
+
 export class SegmentWriter {
   readonly counters: WriterCounters = { groupCommits: 0, segmentSyncs: 0, putsCommitted: 0, deletesCommitted: 0 };
   private readonly queue: WriteOp[] = [];
   private running: Promise<void> | null = null;
   private active: ActiveSegment | null = null;
-  private readonly pinned = new Set<number>();
+  /** Segments that a batch in flight writes to, with how many batches do. */
+  private readonly pinned = new Map<number, number>();
+  /** Whether an id exists once the batches in flight commit; key → [present, batch seq]. */
+  private readonly pendingPresence = new Map<string, [boolean, number]>();
+  private nextSeq = 0;
 
   constructor(
     private readonly index: FragmentIndex,
@@ -115,20 +136,45 @@ export class SegmentWriter {
   private async run(): Promise<void> {
     // Yield once so that puts issued in the same turn join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
+    let committing: Committing | null = null;
+    while (this.queue.length > 0 || committing !== null) {
+      if (this.queue.length === 0) {
+        await this.settle(committing!, null);
+        committing = null;
+        continue;
+      }
       if (this.options.groupCommitDelayMs > 0 && this.queue.length < this.options.groupCommitBatchMax) {
         await new Promise<void>((resolve) => setTimeout(resolve, this.options.groupCommitDelayMs));
       }
-      const batch = this.takeBatch();
+      const batch: Batch = { seq: this.nextSeq++, ops: this.takeBatch(), planned: [], writes: new Map() };
+      let error: unknown = null;
       try {
-        await this.commitBatch(batch);
-        for (const op of batch) op.resolve();
+        batch.planned = await this.plan(batch);
+        await this.writeAndSync(batch);
       } catch (err) {
-        const error = isNoSpaceError(err) ? new DriveFullError(this.files.dir, err) : err;
-        for (const op of batch) op.reject(error);
+        error = err;
       }
+      const previousFailed = committing !== null && !(await this.settle(committing, batch));
+      committing = null;
+      if (previousFailed) continue;
+      if (error !== null) {
+        await this.fail([batch], error);
+        continue;
+      }
+      committing = { batch, outcome: this.commit(batch) };
     }
     this.running = null;
+  }
+
+  /**
+   * Waits for a committing batch. If it failed, it and `next` (planned on top of
+   * it, possibly null) fail together. Returns whether it succeeded.
+   */
+  private async settle(committing: Committing, next: Batch | null): Promise<boolean> {
+    const error = await committing.outcome;
+    if (error === null) return true;
+    await this.fail(next === null ? [committing.batch] : [committing.batch, next], error);
+    return false;
   }
 
   private takeBatch(): WriteOp[] {
@@ -144,50 +190,25 @@ export class SegmentWriter {
     return this.queue.splice(0, count);
   }
 
-  private async commitBatch(batch: WriteOp[]): Promise<void> {
-    const writes = new Map<number, SegmentWrite>();
-    try {
-      const planned = await this.plan(batch, writes);
-      if (writes.size === 0 && planned.every((entry) => entry.op.kind === 'put')) return; // Only no-ops.
-      for (const write of writes.values()) {
-        const file = await write.lease.file;
-        await file.writeAll(write.buffers, write.startOffset);
-        await file.datasync();
-        this.counters.segmentSyncs++;
-      }
-      await this.index.commit(() => this.applyToIndex(planned, writes));
-      this.countCommitted(planned);
-    } catch (err) {
-      await this.abandonActive(writes);
-      throw err;
-    } finally {
-      for (const [segmentNo, write] of writes) {
-        this.pinned.delete(segmentNo);
-        if (write.lease !== this.active?.lease) write.lease.release();
-      }
-    }
-  }
-
   /** Assigns every new record its place, deciding which puts are no-ops. */
-  private async plan(batch: WriteOp[], writes: Map<number, SegmentWrite>): Promise<Planned[]> {
-    const present = new Map<string, boolean>();
+  private async plan(batch: Batch): Promise<Planned[]> {
     const planned: Planned[] = [];
-    for (const op of batch) {
+    for (const op of batch.ops) {
       const key = op.id.toString('latin1');
       if (op.kind === 'delete') {
-        present.set(key, false);
+        this.pendingPresence.set(key, [false, batch.seq]);
         planned.push({ op });
         continue;
       }
       // Fragments are content-addressed: an id that is already stored holds these
       // bytes, so a second put is a no-op unless the caller asks to replace it.
-      if (!op.replace && (present.get(key) ?? this.index.has(op.id))) {
+      if (!op.replace && (this.pendingPresence.get(key)?.[0] ?? this.index.has(op.id))) {
         planned.push({ op, location: null });
         continue;
       }
-      present.set(key, true);
+      this.pendingPresence.set(key, [true, batch.seq]);
       const recordBytes = recordLengthBytes(op.id.length, op.data.length);
-      const write = await this.reserve(recordBytes, writes);
+      const write = await this.reserve(recordBytes, batch);
       const location = { segmentNo: write.lease.segmentNo, offset: write.endOffset, dataLengthBytes: op.data.length, checksum: op.checksum };
       write.buffers.push(encodeRecordHead(op.id, op.data.length, op.checksum, this.hasher), op.data);
       write.endOffset += recordBytes;
@@ -197,32 +218,58 @@ export class SegmentWriter {
     return planned;
   }
 
-  /** The write of the active segment with room for a record, rotating if full. */
-  private async reserve(recordBytes: number, writes: Map<number, SegmentWrite>): Promise<SegmentWrite> {
+  /** The batch's write to the active segment, with room for a record; rotates when full. */
+  private async reserve(recordBytes: number, batch: Batch): Promise<SegmentWrite> {
     const active = this.active;
     const full = active !== null && active.tailBytes > SEGMENT_HEADER_BYTES &&
       active.tailBytes + recordBytes > this.options.segmentSizeBytesMax;
     if (active === null || full) {
-      // The old active segment stays pinned through its entry in `writes` (if the
-      // batch wrote to it) until this batch has committed.
-      if (active !== null && !writes.has(active.lease.segmentNo)) active.lease.release();
+      // Batches that wrote to the old segment hold their own leases and pins.
+      active?.lease.release();
       this.active = null;
-      const segmentNo = this.allocate();
-      this.active = { lease: await this.files.create(segmentNo, this.hasher), tailBytes: SEGMENT_HEADER_BYTES };
+      this.active = { lease: await this.files.create(this.allocate(), this.hasher), tailBytes: SEGMENT_HEADER_BYTES };
     }
     const current = this.active!;
-    let write = writes.get(current.lease.segmentNo);
+    const segmentNo = current.lease.segmentNo;
+    let write = batch.writes.get(segmentNo);
     if (write === undefined) {
-      write = { lease: current.lease, startOffset: current.tailBytes, endOffset: current.tailBytes, buffers: [] };
-      writes.set(current.lease.segmentNo, write);
-      this.pinned.add(current.lease.segmentNo);
+      write = { lease: this.files.acquire(segmentNo), startOffset: current.tailBytes, endOffset: current.tailBytes, buffers: [] };
+      batch.writes.set(segmentNo, write);
+      this.pinned.set(segmentNo, (this.pinned.get(segmentNo) ?? 0) + 1);
     }
     return write;
   }
 
-  private applyToIndex(planned: Planned[], writes: Map<number, SegmentWrite>): void {
-    for (const [segmentNo, write] of writes) this.index.setSegmentLength(segmentNo, write.endOffset);
-    for (const entry of planned) {
+  private async writeAndSync(batch: Batch): Promise<void> {
+    for (const write of batch.writes.values()) {
+      const file = await write.lease.file;
+      await file.writeAll(write.buffers, write.startOffset);
+      await file.datasync();
+      this.counters.segmentSyncs++;
+    }
+  }
+
+  /** Commits a written batch to the index and acknowledges it; resolves to null or the error. */
+  private async commit(batch: Batch): Promise<unknown> {
+    const changes = batch.writes.size > 0 || batch.planned.some((entry) => entry.op.kind === 'delete');
+    try {
+      if (changes) await this.index.commit(() => this.applyToIndex(batch));
+    } catch (err) {
+      return err;
+    }
+    this.counters.groupCommits += changes ? 1 : 0;
+    for (const entry of batch.planned) {
+      if (entry.op.kind === 'delete') this.counters.deletesCommitted++;
+      else this.counters.putsCommitted++;
+    }
+    this.release(batch);
+    for (const op of batch.ops) op.resolve();
+    return null;
+  }
+
+  private applyToIndex(batch: Batch): void {
+    for (const [segmentNo, write] of batch.writes) this.index.setSegmentLength(segmentNo, write.endOffset);
+    for (const entry of batch.planned) {
       if (entry.op.kind === 'delete') {
         this.index.removeFragment(entry.op.id);
       } else if ('location' in entry && entry.location !== null) {
@@ -231,31 +278,42 @@ export class SegmentWriter {
     }
   }
 
-  private countCommitted(planned: Planned[]): void {
-    this.counters.groupCommits++;
-    for (const entry of planned) {
-      if (entry.op.kind === 'delete') this.counters.deletesCommitted++;
-      else this.counters.putsCommitted++;
+  /** Drops a finished batch's leases, pins and pending-presence entries. */
+  private release(batch: Batch): void {
+    for (const [segmentNo, write] of batch.writes) {
+      write.lease.release();
+      const pins = this.pinned.get(segmentNo)! - 1;
+      if (pins === 0) this.pinned.delete(segmentNo);
+      else this.pinned.set(segmentNo, pins);
+    }
+    for (const entry of batch.planned) {
+      const key = entry.op.id.toString('latin1');
+      if (this.pendingPresence.get(key)?.[1] === batch.seq) this.pendingPresence.delete(key);
     }
   }
 
   /**
-   * After a failed batch nothing of it is acknowledged. The active segment is not
-   * reused: after a failed write or fsync its page-cache state is unknown, so the
-   * next batch starts a fresh segment. Bytes past each committed length are cut
-   * back, and segments that never got an index entry are removed.
+   * Fails batches of which nothing was committed; no batch is in flight after
+   * them. The active segment is not reused: after a failed write or fsync its
+   * page-cache state is unknown, so the next batch starts a fresh segment. Bytes
+   * past each committed length are cut back, and segments that never got an
+   * index entry are removed.
    */
-  private async abandonActive(writes: Map<number, SegmentWrite>): Promise<void> {
-    const active = this.active;
+  private async fail(batches: Batch[], err: unknown): Promise<void> {
+    this.active?.lease.release();
     this.active = null;
-    if (active !== null && !writes.has(active.lease.segmentNo)) active.lease.release();
-    for (const [segmentNo, write] of writes) {
+    const touched = new Map<number, SegmentWrite>();
+    for (const batch of batches) for (const [segmentNo, write] of batch.writes) touched.set(segmentNo, write);
+    for (const [segmentNo, write] of touched) {
       const committed = this.index.segments.get(segmentNo)?.lengthBytes;
-      if (committed === undefined) {
-        await this.files.retire(segmentNo).catch(() => undefined);
-      } else {
-        await write.lease.file.then((f) => f.truncate(committed)).catch(() => undefined);
-      }
+      if (committed === undefined) await this.files.retire(segmentNo).catch(() => undefined);
+      else await write.lease.file.then((f) => f.truncate(committed)).catch(() => undefined);
+    }
+    this.pendingPresence.clear();
+    const error = isNoSpaceError(err) ? new DriveFullError(this.files.dir, err) : err;
+    for (const batch of batches) {
+      this.release(batch);
+      for (const op of batch.ops) op.reject(error);
     }
   }
 }
