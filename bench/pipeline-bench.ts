@@ -9,7 +9,7 @@
 
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Chunker, type ChunkerParams } from '../src/pipeline/cdc.js';
+import { Chunker, type ChunkerEngine, type ChunkerParams } from '../src/pipeline/cdc.js';
 import { ChunkCompressor, compressChunk } from '../src/pipeline/compression.js';
 import { ErasureCoder } from '../src/pipeline/erasure.js';
 import { fingerprint } from '../src/pipeline/fingerprint.js';
@@ -37,8 +37,8 @@ async function median(runs: number, bytes: number, body: () => unknown): Promise
   return rates[Math.floor(rates.length / 2)]!;
 }
 
-function chunkStream(data: Buffer, params: ChunkerParams): Buffer[] {
-  const chunker = new Chunker(params);
+function chunkStream(data: Buffer, params: ChunkerParams, engine: ChunkerEngine = 'wasm'): Buffer[] {
+  const chunker = new Chunker(params, engine);
   const out: Buffer[] = [];
   for (let at = 0; at < data.length; at += streamPieceBytes) out.push(...chunker.push(data.subarray(at, at + streamPieceBytes)));
   out.push(...chunker.end());
@@ -55,8 +55,11 @@ async function chunkingRows(inputs: Record<string, Buffer>, runs: number): Promi
   const rows: Row[] = [];
   for (const [name, data] of Object.entries(inputs)) {
     const chunks = chunkStream(data, defaults);
-    const mb = await median(runs, data.length, () => chunkStream(data, defaults));
-    rows.push({ stage: 'CDC 64K/256K/1M', data: name, mbPerSecond: mb, note: `${chunks.length} chunks, mean ${Math.round(data.length / chunks.length / 1024)} KiB` });
+    const note = `${chunks.length} chunks, mean ${Math.round(data.length / chunks.length / 1024)} KiB`;
+    for (const engine of ['wasm', 'js'] as const) {
+      const mb = await median(runs, data.length, () => chunkStream(data, defaults, engine));
+      rows.push({ stage: `CDC 64K/256K/1M, ${engine} engine`, data: name, mbPerSecond: mb, note });
+    }
   }
   const data = inputs.random!;
   const chunks = fixedChunks(data, defaults.avgSizeBytes);
