@@ -24,6 +24,7 @@
 
 import { limits } from '../limits.js';
 import { assert } from '../util/assert.js';
+import { WasmGearScanner } from './cdc-wasm.js';
 
 /** Bumped whenever anything that decides a boundary changes. */
 export const CHUNKER_VERSION = 1;
@@ -96,6 +97,13 @@ export interface ChunkerParams {
   normalizationLevel?: number;
 }
 
+/**
+ * Which implementation runs the hot loop. Both cut at identical places (the unit
+ * tests hold both to the same reference); 'wasm' is faster, 'js' is the fallback
+ * and the readable statement of the loop.
+ */
+export type ChunkerEngine = 'wasm' | 'js';
+
 /** A chunker configuration that violates the rules in validateChunkerParams(). */
 export class ChunkerParamsError extends Error {
   override name = 'ChunkerParamsError';
@@ -136,6 +144,7 @@ function topBitsMask(bits: number): number {
  */
 export class Chunker {
   private readonly gear = gearTable();
+  private readonly wasm: WasmGearScanner | null;
   private readonly minBytes: number;
   private readonly avgBytes: number;
   private readonly maxBytes: number;
@@ -146,8 +155,9 @@ export class Chunker {
   private chunkBytes = 0;
   private hash = 0;
 
-  constructor(params: ChunkerParams) {
+  constructor(params: ChunkerParams, engine: ChunkerEngine = 'wasm') {
     validateChunkerParams(params);
+    this.wasm = engine === 'wasm' ? new WasmGearScanner(this.gear) : null;
     this.minBytes = params.minSizeBytes;
     this.avgBytes = params.avgSizeBytes;
     this.maxBytes = params.maxSizeBytes;
@@ -223,6 +233,13 @@ export class Chunker {
    * Unrolled by four: it measured ~15% faster than the plain loop in V8.
    */
   private scanRegion(data: Uint8Array, from: number, lim: number, mask: number): number {
+    const wasm = this.wasm;
+    if (wasm !== null) {
+      wasm.hash = this.hash;
+      const end = wasm.scanRegion(data, from, lim, mask);
+      this.hash = wasm.hash;
+      return end;
+    }
     const gear = this.gear;
     let h = this.hash;
     let i = from;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { Chunker, ChunkerParamsError, GEAR_SEED, gearTable, type ChunkerParams } from '../../../src/pipeline/cdc.js';
+import { Chunker, ChunkerParamsError, GEAR_SEED, gearTable, type ChunkerEngine, type ChunkerParams } from '../../../src/pipeline/cdc.js';
 
 const small: ChunkerParams = { minSizeBytes: 1024, avgSizeBytes: 4096, maxSizeBytes: 16384 };
 
@@ -19,8 +19,8 @@ function pseudoRandomBytes(seed: number, size: number): Buffer {
   return out;
 }
 
-function chunkAll(params: ChunkerParams, pieces: Uint8Array[]): Buffer[] {
-  const chunker = new Chunker(params);
+function chunkAll(params: ChunkerParams, pieces: Uint8Array[], engine: ChunkerEngine = 'wasm'): Buffer[] {
+  const chunker = new Chunker(params, engine);
   const out: Buffer[] = [];
   for (const piece of pieces) out.push(...chunker.push(piece));
   out.push(...chunker.end());
@@ -64,9 +64,10 @@ test('the gear table is SplitMix64 from GEAR_SEED, high 32 bits', () => {
 function referenceLengths(data: Uint8Array, params: ChunkerParams): number[] {
   const gear = gearTable();
   const bits = Math.log2(params.avgSizeBytes);
+  const level = params.normalizationLevel ?? 2;
   const top = (n: number) => (-1 << (32 - n)) | 0;
-  const strict = top(bits + 2);
-  const loose = top(bits - 2);
+  const strict = top(bits + level);
+  const loose = top(bits - level);
   const out: number[] = [];
   for (let start = 0; start < data.length; ) {
     let h = 0;
@@ -90,16 +91,24 @@ function referenceLengths(data: Uint8Array, params: ChunkerParams): number[] {
   return out;
 }
 
-test('property: the optimised chunker matches the plain reference rule', () => {
+test('property: both chunker engines match the plain reference rule', () => {
   fc.assert(
     fc.property(
+      fc.constantFrom<ChunkerEngine>('wasm', 'js'),
       fc.integer(),
-      fc.integer({ min: 0, max: 100_000 }),
-      fc.constantFrom<ChunkerParams>(small, { minSizeBytes: 2000, avgSizeBytes: 2048, maxSizeBytes: 2100 }, { minSizeBytes: 1024, avgSizeBytes: 16384, maxSizeBytes: 20000 }),
+      fc.integer({ min: 0, max: 200_000 }),
+      fc.constantFrom<ChunkerParams>(
+        small,
+        { minSizeBytes: 2000, avgSizeBytes: 2048, maxSizeBytes: 2100 },
+        { minSizeBytes: 1024, avgSizeBytes: 16384, maxSizeBytes: 20000 },
+        // Regions longer than the WASM copy window.
+        { minSizeBytes: 1024, avgSizeBytes: 131072, maxSizeBytes: 160000, normalizationLevel: 0 },
+        { minSizeBytes: 1024, avgSizeBytes: 4096, maxSizeBytes: 16384, normalizationLevel: 1 },
+      ),
       fc.integer({ min: 1, max: 9000 }),
-      (seed, size, params, pieceSize) => {
+      (engine, seed, size, params, pieceSize) => {
         const data = pseudoRandomBytes(seed, size);
-        assert.deepEqual(lengths(chunkAll(params, splitBySizes(data, [pieceSize]))), referenceLengths(data, params));
+        assert.deepEqual(lengths(chunkAll(params, splitBySizes(data, [pieceSize]), engine)), referenceLengths(data, params));
       },
     ),
     { numRuns: 80 },
@@ -115,10 +124,11 @@ test('fixed input, fixed boundaries (guards the gear table and the algorithm)', 
   assert.equal(digest.digest('hex'), createHash('sha256').update(data).digest('hex'));
 });
 
-test('the default 64K/256K/1M parameters cut a fixed input at fixed places', () => {
+test('the default 64K/256K/1M parameters cut a fixed input at fixed places, in both engines', () => {
   const data = pseudoRandomBytes(42, 3 * 1024 * 1024);
-  const chunks = chunkAll({ minSizeBytes: 65536, avgSizeBytes: 262144, maxSizeBytes: 1048576 }, [data]);
-  assert.deepEqual(lengths(chunks), EXPECTED_DEFAULT_LENGTHS);
+  const params = { minSizeBytes: 65536, avgSizeBytes: 262144, maxSizeBytes: 1048576 };
+  assert.deepEqual(lengths(chunkAll(params, [data], 'wasm')), EXPECTED_DEFAULT_LENGTHS);
+  assert.deepEqual(lengths(chunkAll(params, [data], 'js')), EXPECTED_DEFAULT_LENGTHS);
 });
 
 test('property: chunks concatenate to the input and sizes lie in [min, max] except the last', () => {
