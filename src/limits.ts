@@ -48,7 +48,7 @@ export const limits = Object.freeze({
 
   // Write path: how many chunks one request may have in flight through
   // compression + erasure coding + fragment writes at once.
-  chunksInFlightPerRequestMax: 4,
+  chunksInFlightPerRequestMax: 16,
 
   // Storage: segment files and group commit.
   segmentSizeBytesMax: 256 * 1024 * 1024,
@@ -101,6 +101,7 @@ export const limits = Object.freeze({
 
   // Shutdown.
   shutdownGraceMs: 10_000,
+
 });
 
 export type Limits = typeof limits;

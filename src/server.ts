@@ -13,7 +13,7 @@ import { openMetaTables } from './index/meta-db.js';
 import { StateMachine } from './metadata/state-machine.js';
 import { loadRootCredentials, type RootCredentials } from './metadata/credentials.js';
 import { FragmentStore } from './storage/fragment-store.js';
-import { singleNodeMap } from './placement/index.js';
+import { Placer, singleNodeMap } from './placement/index.js';
 import { ChunkIO, type FragmentIO } from './pipeline/chunk-io.js';
 import { PinSet } from './gateway/pins.js';
 import { ObjectService } from './gateway/object-service.js';
@@ -59,7 +59,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     mkdirSync(dir, { recursive: true });
     drives.push(await FragmentStore.open({ dir }));
   }
-  const map = singleNodeMap(config.drives);
+  const placer = new Placer(singleNodeMap(config.drives));
   const fragmentIO: FragmentIO = {
     put: (d, id, data) => drives[d.index]!.put(id, data),
     get: async (d, id) => {
@@ -75,7 +75,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
   const objects = new ObjectService({
     tables,
     stateMachine,
-    chunkIO: new ChunkIO(fragmentIO, () => map),
+    chunkIO: new ChunkIO(fragmentIO, () => placer),
     pins,
     chunker: config.chunking,
     defaultStorageClass: config.storageClass,

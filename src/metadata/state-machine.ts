@@ -13,14 +13,28 @@ import { MetadataError } from './errors.js';
 import type { ChunkRef, ObjectRecord, PartRecord, StatsRecord } from './records.js';
 
 export class StateMachine {
+  private tx = new WriteBuffer();
+
   constructor(private readonly t: MetaTables) {}
 
-  /** Applies `cmd` atomically and durably (resolves after LMDB has flushed). */
+  /**
+   * Applies `cmd` atomically and durably (resolves after LMDB has flushed). Writes are
+   * buffered and reach LMDB only when the whole command succeeded: lmdb-js does not roll
+   * back a transaction callback that throws, so nothing may throw after a write.
+   */
   async apply(cmd: Command): Promise<CommandResult> {
     let result: CommandResult = { type: 'ok' };
+    let failure: unknown;
     await this.t.root.transaction(() => {
-      result = this.applyInTxn(cmd);
+      this.tx = new WriteBuffer();
+      try {
+        result = this.applyInTxn(cmd);
+        this.tx.flush();
+      } catch (err) {
+        failure = err;
+      }
     });
+    if (failure !== undefined) throw failure;
     await this.t.root.flushed;
     return result;
   }
@@ -28,14 +42,14 @@ export class StateMachine {
   private applyInTxn(cmd: Command): CommandResult {
     switch (cmd.type) {
       case 'CreateBucket': {
-        const existing = this.t.buckets.get(cmd.bucket);
+        const existing = this.tx.get(this.t.buckets, cmd.bucket);
         if (existing) {
           if (existing.owner !== cmd.owner) throw new MetadataError('BucketAlreadyExists');
           // S3 answers 200 to the owner re-creating a bucket in us-east-1.
           if (cmd.region !== 'us-east-1' || existing.region !== 'us-east-1') throw new MetadataError('BucketAlreadyOwnedByYou');
           return { type: 'ok' };
         }
-        this.t.buckets.put(cmd.bucket, { v: 1, name: cmd.bucket, owner: cmd.owner, region: cmd.region, createdMs: cmd.nowMs });
+        this.tx.put(this.t.buckets, cmd.bucket, { v: 1, name: cmd.bucket, owner: cmd.owner, region: cmd.region, createdMs: cmd.nowMs });
         return { type: 'ok' };
       }
       case 'DeleteBucket': {
@@ -43,7 +57,7 @@ export class StateMachine {
         if (this.hasAny(this.t.objects, bucketPrefix(cmd.bucket)) || this.hasAny(this.t.uploads, bucketPrefix(cmd.bucket))) {
           throw new MetadataError('BucketNotEmpty');
         }
-        this.t.buckets.remove(cmd.bucket);
+        this.tx.remove(this.t.buckets, cmd.bucket);
         return { type: 'ok' };
       }
       case 'PutObject':
@@ -51,24 +65,24 @@ export class StateMachine {
       case 'DeleteObject': {
         this.requireBucket(cmd.bucket);
         const k = objectKey(cmd.bucket, cmd.key);
-        const old = this.t.objects.get(k);
+        const old = this.tx.get(this.t.objects, k);
         if (old) {
           this.releaseObject(old, cmd.nowMs);
-          this.t.objects.remove(k);
+          this.tx.remove(this.t.objects, k);
         }
         return { type: 'ok' };
       }
       case 'CreateUpload':
         this.requireBucket(cmd.upload.bucket);
-        this.t.uploads.put(uploadKey(cmd.upload.bucket, cmd.upload.key, cmd.upload.uploadId), cmd.upload);
+        this.tx.put(this.t.uploads, uploadKey(cmd.upload.bucket, cmd.upload.key, cmd.upload.uploadId), cmd.upload);
         return { type: 'ok' };
       case 'PutPart': {
         this.requireUpload(cmd.bucket, cmd.key, cmd.uploadId);
         this.refChunks(cmd.part.chunks, cmd.newChunks);
         const pk = partKey(cmd.uploadId, cmd.part.partNumber);
-        const old = this.t.parts.get(pk);
+        const old = this.tx.get(this.t.parts, pk);
         if (old) this.unrefChunks(old.chunks, cmd.nowMs);
-        this.t.parts.put(pk, cmd.part);
+        this.tx.put(this.t.parts, pk, cmd.part);
         return { type: 'ok' };
       }
       case 'CompleteUpload':
@@ -77,9 +91,9 @@ export class StateMachine {
         this.requireUpload(cmd.bucket, cmd.key, cmd.uploadId);
         for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {
           this.unrefChunks(value.chunks, cmd.nowMs);
-          this.t.parts.remove(key);
+          this.tx.remove(this.t.parts, key);
         }
-        this.t.uploads.remove(uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
+        this.tx.remove(this.t.uploads, uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
         return { type: 'ok' };
       }
       case 'ReclaimChunks': {
@@ -87,9 +101,9 @@ export class StateMachine {
         const stats = this.stats();
         for (const fp of cmd.fps) {
           const k = Buffer.from(fp);
-          const c = this.t.chunks.get(k);
+          const c = this.tx.get(this.t.chunks, k);
           if (!c || c.refs > 0 || c.zeroSinceMs === 0 || c.zeroSinceMs >= cmd.zeroBeforeMs) continue;
-          this.t.chunks.remove(k);
+          this.tx.remove(this.t.chunks, k);
           stats.uniqueBytes -= c.rawSize;
           stats.compressedBytes -= c.storedSize;
           reclaimed.push(fp);
@@ -103,11 +117,11 @@ export class StateMachine {
   private putObject(object: ObjectRecord, newChunks: NewChunk[], cond: WriteConditions, nowMs: number): CommandResult {
     this.requireBucket(object.bucket);
     const k = objectKey(object.bucket, object.key);
-    const old = this.t.objects.get(k);
+    const old = this.tx.get(this.t.objects, k);
     checkConditions(old, cond);
     this.refChunks(object.chunks, newChunks);
     if (old) this.releaseObject(old, nowMs);
-    this.t.objects.put(k, object);
+    this.tx.put(this.t.objects, k, object);
     const stats = this.stats();
     stats.objects += 1;
     stats.logicalBytes += object.size;
@@ -128,7 +142,7 @@ export class StateMachine {
     for (const p of cmd.parts) {
       if (p.partNumber <= previous) throw new MetadataError('InvalidPartOrder');
       previous = p.partNumber;
-      const part = this.t.parts.get(partKey(cmd.uploadId, p.partNumber));
+      const part = this.tx.get(this.t.parts, partKey(cmd.uploadId, p.partNumber));
       if (!part || part.etag !== p.etag) throw new MetadataError('InvalidPart');
       chosen.push(part);
     }
@@ -136,7 +150,7 @@ export class StateMachine {
       if (chosen[i]!.size < limits.partSizeBytesMin) throw new MetadataError('EntityTooSmall');
     }
     const k = objectKey(cmd.bucket, cmd.key);
-    const old = this.t.objects.get(k);
+    const old = this.tx.get(this.t.objects, k);
     checkConditions(old, cmd.conditions);
 
     const md5 = createHash('md5');
@@ -169,11 +183,11 @@ export class StateMachine {
     const chosenNumbers = new Set(chosen.map((p) => p.partNumber));
     for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {
       if (!chosenNumbers.has(value.partNumber)) this.unrefChunks(value.chunks, cmd.nowMs);
-      this.t.parts.remove(key);
+      this.tx.remove(this.t.parts, key);
     }
-    this.t.uploads.remove(uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
+    this.tx.remove(this.t.uploads, uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
     if (old) this.releaseObject(old, cmd.nowMs);
-    this.t.objects.put(k, object);
+    this.tx.put(this.t.objects, k, object);
     const stats = this.stats();
     stats.objects += 1;
     stats.logicalBytes += size;
@@ -200,16 +214,16 @@ export class StateMachine {
     let stats: StatsRecord | undefined;
     for (const ref of refs) {
       const k = Buffer.from(ref.fp);
-      const c = this.t.chunks.get(k);
+      const c = this.tx.get(this.t.chunks, k);
       if (c) {
-        this.t.chunks.put(k, { ...c, refs: c.refs + 1, zeroSinceMs: 0 });
+        this.tx.put(this.t.chunks, k, { ...c, refs: c.refs + 1, zeroSinceMs: 0 });
         continue;
       }
       const n = fresh.get(k.toString('hex'));
       // A deduplicated chunk that GC reclaimed between lookup and commit: refuse, never
       // commit a manifest that points at data which may be gone.
       if (!n) throw new MetadataError('ChunkMissing', `chunk ${k.toString('hex')} is not in the index`);
-      this.t.chunks.put(k, { v: 1, ...n.record, refs: 1, zeroSinceMs: 0 });
+      this.tx.put(this.t.chunks, k, { v: 1, ...n.record, refs: 1, zeroSinceMs: 0 });
       stats ??= this.stats();
       stats.uniqueBytes += n.record.rawSize;
       stats.compressedBytes += n.record.storedSize;
@@ -220,20 +234,20 @@ export class StateMachine {
   private unrefChunks(refs: ChunkRef[], nowMs: number): void {
     for (const ref of refs) {
       const k = Buffer.from(ref.fp);
-      const c = this.t.chunks.get(k);
+      const c = this.tx.get(this.t.chunks, k);
       assert(c && c.refs > 0, `refcount underflow for chunk ${k.toString('hex')}`);
       const refsLeft = c.refs - 1;
-      this.t.chunks.put(k, { ...c, refs: refsLeft, zeroSinceMs: refsLeft === 0 ? nowMs : 0 });
+      this.tx.put(this.t.chunks, k, { ...c, refs: refsLeft, zeroSinceMs: refsLeft === 0 ? nowMs : 0 });
     }
   }
 
   private requireBucket(bucket: string): void {
-    if (!this.t.buckets.get(bucket)) throw new MetadataError('NoSuchBucket');
+    if (!this.tx.get(this.t.buckets, bucket)) throw new MetadataError('NoSuchBucket');
   }
 
   private requireUpload(bucket: string, key: string, uploadId: string) {
     this.requireBucket(bucket);
-    const u = this.t.uploads.get(uploadKey(bucket, key, uploadId));
+    const u = this.tx.get(this.t.uploads, uploadKey(bucket, key, uploadId));
     if (!u) throw new MetadataError('NoSuchUpload');
     return u;
   }
@@ -249,11 +263,11 @@ export class StateMachine {
   }
 
   private stats(): StatsRecord {
-    return { ...emptyStats(), ...(this.t.system.get('stats') as StatsRecord | undefined) };
+    return { ...emptyStats(), ...(this.tx.get(this.t.system, 'stats') as StatsRecord | undefined) };
   }
 
   private putStats(s: StatsRecord): void {
-    this.t.system.put('stats', s);
+    this.tx.put(this.t.system, 'stats', s);
   }
 }
 
@@ -270,4 +284,39 @@ function checkConditions(old: ObjectRecord | undefined, cond: WriteConditions): 
 /** S3's composite checksum: the checksum of the concatenated part checksums, then "-N". */
 function compositeChecksum(algorithm: string, parts: PartRecord[]) {
   return { algorithm, value: '', type: 'COMPOSITE' as const, parts: parts.length };
+}
+
+type AnyDb = { get(key: never): unknown; put(key: never, value: never): unknown; remove(key: never): unknown };
+
+/** Writes of one command, visible to its own reads, applied to LMDB only on success. */
+class WriteBuffer {
+  private readonly writes = new Map<string, { db: AnyDb; key: unknown; value: unknown }>();
+  private readonly ids = new Map<AnyDb, number>();
+
+  private id(db: AnyDb, key: unknown): string {
+    let n = this.ids.get(db);
+    if (n === undefined) this.ids.set(db, (n = this.ids.size));
+    return `${n}:${Buffer.isBuffer(key) ? key.toString('hex') : String(key)}`;
+  }
+
+  get<V, K>(db: { get(key: K): V | undefined }, key: K): V | undefined {
+    const w = this.writes.get(this.id(db as unknown as AnyDb, key));
+    if (w) return w.value as V | undefined;
+    return db.get(key);
+  }
+
+  put<V, K>(db: { put(key: K, value: V): unknown }, key: K, value: V): void {
+    this.writes.set(this.id(db as unknown as AnyDb, key), { db: db as unknown as AnyDb, key, value });
+  }
+
+  remove<K>(db: { remove(key: K): unknown }, key: K): void {
+    this.writes.set(this.id(db as unknown as AnyDb, key), { db: db as unknown as AnyDb, key, value: undefined });
+  }
+
+  flush(): void {
+    for (const { db, key, value } of this.writes.values()) {
+      if (value === undefined) db.remove(key as never);
+      else db.put(key as never, value as never);
+    }
+  }
 }

@@ -5,7 +5,7 @@
 
 import { ChunkCompressor, CODEC_IDS, codecFromId } from './compression.js';
 import { ErasureCoder } from './erasure.js';
-import { place, type ClusterMap, type DriveRef, type StorageClass } from '../placement/index.js';
+import type { DriveRef, StorageClass } from '../placement/index.js';
 import type { ChunkRecord } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
 
@@ -35,13 +35,18 @@ export interface ChunkReadReport {
   damaged: number[];
 }
 
+/** Chooses the k+m drives of a chunk (placement/Placer for the current map epoch). */
+export interface FragmentPlacer {
+  place(chunkId: Uint8Array, storageClass: StorageClass): DriveRef[];
+}
+
 export class ChunkIO {
   private readonly coders = new Map<string, ErasureCoder>();
   private readonly compressor = new ChunkCompressor();
 
   constructor(
     private readonly io: FragmentIO,
-    private readonly map: () => ClusterMap,
+    private readonly placer: () => FragmentPlacer,
   ) {}
 
   private coder(sc: StorageClass): ErasureCoder {
@@ -56,8 +61,8 @@ export class ChunkIO {
   /** Stores a new chunk durably on k+m drives; resolves once every fragment is durable. */
   async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass): Promise<NewChunk> {
     const { codec, data } = this.compressor.compress(raw);
-    const fragments = this.coder(sc).encode(data);
-    const drives = place(fp, sc, this.map());
+    const fragments = await this.coder(sc).encode(data);
+    const drives = this.placer().place(fp, sc);
     await Promise.all(fragments.map((f, i) => this.io.put(drives[i]!, fragmentId(fp, i), f)));
     return {
       fp,
@@ -73,7 +78,7 @@ export class ChunkIO {
 
   /** Reads a chunk back: the k data fragments first, parity only when one is bad. */
   async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer> {
-    const drives = place(fp, sc, this.map());
+    const drives = this.placer().place(fp, sc);
     const n = sc.k + sc.m;
     const frags: (Buffer | null)[] = new Array(n).fill(null);
     const fetch = async (i: number) => {
@@ -88,7 +93,7 @@ export class ChunkIO {
       if (frags[i]) present++;
     }
     if (present < sc.k) throw new ChunkUnreadableError(fp, present, sc.k);
-    const stored = this.coder(sc).decode(frags, rec.storedSize);
+    const stored = await this.coder(sc).decode(frags, rec.storedSize);
     return this.compressor.decompress(codecFromId(rec.codec), stored, rec.rawSize);
   }
 }

@@ -48,6 +48,7 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
   let head: Uint8Array[] = [];
   let headBytes = 0;
   const inFlight: Promise<void>[] = [];
+  let slots = 0;
 
   const processChunk = async (slot: number, raw: Buffer) => {
     const fp = fingerprint(raw);
@@ -62,8 +63,7 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
   const submit = async (chunks: Buffer[]) => {
     for (const c of chunks) {
       if (inFlight.length >= deps.windowChunks) await inFlight.shift();
-      const p = processChunk(result.chunks.length, c);
-      result.chunks.length += 1;
+      const p = processChunk(slots++, c);
       p.catch(() => undefined); // observed when awaited; avoids an unhandled rejection meanwhile
       inFlight.push(p);
     }

@@ -86,10 +86,8 @@ function respondError(ctx: S3Ctx, err: unknown, logger: Logger): void {
   if (!koa.req.complete) koa.set('Connection', 'close');
   koa.status = e.status;
   for (const [k, v] of Object.entries(e.headers)) koa.set(k, v);
-  if (koa.method === 'HEAD' || e.status === 304) {
-    koa.body = null;
-    return;
-  }
+  // No body: koa would turn a null body into 204, so the body is simply not set.
+  if (koa.method === 'HEAD' || e.status === 304) return;
   const resource = ctx.bucket === undefined ? '/' : `/${ctx.bucket}${ctx.key !== undefined ? '/' + ctx.key : ''}`;
   koa.type = 'application/xml';
   koa.body = renderXml(

@@ -96,11 +96,14 @@ describe('faults', () => {
       );
       const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', headers: opts.headers as Record<string, string> });
       req.on('error', () => undefined);
+      let answered: number | undefined;
+      req.on('response', (res) => (answered = res.statusCode));
       const piece = randomBytesSeeded(1024 * 1024, 5);
       for (let i = 0; i < 20; i++) {
         req.write(piece);
         await new Promise((r) => setTimeout(r, 20));
       }
+      assert.equal(answered, undefined, 'the server was still reading the body (no early rejection)');
       s1.proc.kill('SIGKILL');
       await s1.exited;
       req.destroy();

@@ -41,7 +41,7 @@ export async function startTestServer(opts: { dataDir?: string; chunking?: Tesse
     chunking: opts.chunking ?? { minSizeBytes: 16 * 1024, avgSizeBytes: 64 * 1024, maxSizeBytes: 256 * 1024 },
     gc: { intervalMs: 3_600_000, gracePeriodMs: opts.gcGraceMs ?? 0 },
   });
-  const server = await startServer(config, pino({ level: 'silent' }), { TESSERA_ACCESS_KEY: TEST_ACCESS_KEY, TESSERA_SECRET_KEY: TEST_SECRET_KEY });
+  const server = await startServer(config, pino({ level: process.env['TESSERA_TEST_LOG'] ?? 'silent' }), { TESSERA_ACCESS_KEY: TEST_ACCESS_KEY, TESSERA_SECRET_KEY: TEST_SECRET_KEY });
   const client = s3Client(server.s3Url);
   let stopped = false;
   const stop = async () => {

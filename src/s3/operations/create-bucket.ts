@@ -6,6 +6,7 @@ import { S3Error } from '../errors.js';
 import { validBucketName } from '../addressing.js';
 import { readSmallBody } from '../body.js';
 import { parseXml, xmlText } from '../xml.js';
+import { sendEmpty } from './respond.js';
 
 export async function createBucket(ctx: S3Ctx): Promise<void> {
   const bucket = requireBucket(ctx);
@@ -22,6 +23,5 @@ export async function createBucket(ctx: S3Ctx): Promise<void> {
   if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new S3Error('InvalidLocationConstraint');
   await ctx.svc.objects.createBucket(caller(ctx), bucket, region);
   ctx.koa.set('Location', `/${bucket}`);
-  ctx.koa.status = 200;
-  ctx.koa.body = null;
+  sendEmpty(ctx, 200);
 }

@@ -2,11 +2,11 @@
 
 import { requireBucket, type S3Ctx } from '../context.js';
 import { checkOwner } from './access.js';
+import { sendEmpty } from './respond.js';
 
 export async function deleteBucket(ctx: S3Ctx): Promise<void> {
   const bucket = requireBucket(ctx);
   checkOwner(ctx, bucket);
   await ctx.svc.objects.deleteBucket(bucket);
-  ctx.koa.status = 204;
-  ctx.koa.body = null;
+  sendEmpty(ctx, 204);
 }

@@ -3,11 +3,11 @@
 
 import { requireKey, type S3Ctx } from '../context.js';
 import { checkOwner } from './access.js';
+import { sendEmpty } from './respond.js';
 
 export async function deleteObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   checkOwner(ctx, bucket);
   await ctx.svc.objects.deleteObject(bucket, key);
-  ctx.koa.status = 204;
-  ctx.koa.body = null;
+  sendEmpty(ctx, 204);
 }

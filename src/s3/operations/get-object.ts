@@ -47,11 +47,8 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
     ctx.koa.status = 200;
   }
   ctx.koa.length = end - start;
-  if (!withBody) {
-    ctx.koa.body = null;
-    ctx.koa.length = end - start;
-    return;
-  }
+  // HEAD: koa sends the headers with no body when none is set.
+  if (!withBody) return;
   // Read the first piece before sending headers, so a missing chunk is a clean error.
   const it = ctx.svc.objects.read(o, start, end);
   const first = await it.next();

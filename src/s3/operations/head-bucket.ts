@@ -2,10 +2,10 @@
 
 import { requireBucket, type S3Ctx } from '../context.js';
 import { checkOwner } from './access.js';
+import { sendEmpty } from './respond.js';
 
 export async function headBucket(ctx: S3Ctx): Promise<void> {
   const b = checkOwner(ctx, requireBucket(ctx));
   ctx.koa.set('x-amz-bucket-region', b.region);
-  ctx.koa.status = 200;
-  ctx.koa.body = null;
+  sendEmpty(ctx, 200);
 }

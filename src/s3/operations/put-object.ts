@@ -5,6 +5,7 @@
 import { caller, requireKey, type S3Ctx } from '../context.js';
 import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
+import { sendEmpty } from './respond.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { objectBody } from '../body.js';
 import { bodyChecks, writeConditions, setChecksumResponse } from './write-checks.js';
@@ -26,6 +27,5 @@ export async function putObject(ctx: S3Ctx): Promise<void> {
   );
   ctx.koa.set('ETag', `"${object.etag}"`);
   setChecksumResponse(ctx, object.checksum);
-  ctx.koa.status = 200;
-  ctx.koa.body = null;
+  sendEmpty(ctx, 200);
 }

@@ -29,3 +29,14 @@ export function parseMaxKeys(v: string | null, max: number): number {
   if (!/^-?\d+$/.test(v)) return -1;
   return Math.min(Number(v), max);
 }
+
+/** A response with no body: 200 keeps its status (koa would turn a null body into 204). */
+export function sendEmpty(ctx: S3Ctx, status = 200): void {
+  ctx.koa.status = status;
+  if (status === 204) {
+    ctx.koa.body = null;
+    return;
+  }
+  ctx.koa.body = '';
+  ctx.koa.remove('Content-Type');
+}

@@ -3,6 +3,7 @@
 import { requireKey, type S3Ctx } from '../context.js';
 import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
+import { sendEmpty } from './respond.js';
 import { objectBody } from '../body.js';
 import { bodyChecks } from './write-checks.js';
 import { parsePartNumber } from './part-number.js';
@@ -24,6 +25,5 @@ export async function uploadPart(ctx: S3Ctx): Promise<void> {
   });
   ctx.koa.set('ETag', `"${part.etag}"`);
   if (part.checksum && algorithm) ctx.koa.set(checksumHeader(algorithm), part.checksum);
-  ctx.koa.status = 200;
-  ctx.koa.body = null;
+  sendEmpty(ctx, 200);
 }

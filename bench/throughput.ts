@@ -1,0 +1,261 @@
+// Throughput, side by side in one run: for each target (MD5-only ceiling, s3rver,
+// Tessera with its whole pipeline), one 256 MiB PUT stream of unique random data and one
+// GET stream of it (MB/s, median of 3), then 4 KiB PUT and GET ops/s at 16 connections,
+// each bounded by a count and a time and split into 3 rounds (median round shown). The server's peak RSS during the big PUT shows
+// whether memory stays bounded whatever the object size.
+//   node dist/bench/throughput.js [--targets md5,s3rver,tessera] [--quick]
+
+import { randomBytes, randomFillSync } from 'node:crypto';
+import { LeanClient, randomStream, runLoad, type LoadResult } from './lean-client.js';
+import { allTargets, memoryOf, resetPeakMemory, startPeer, type Peer, type TargetName } from './peers.js';
+import { isMain, parseArgs } from './cli.js';
+
+export interface ThroughputOptions {
+  readonly targets: readonly TargetName[];
+  readonly largeObjectBytes: number;
+  readonly largeRuns: number;
+  readonly smallObjectBytes: number;
+  readonly smallConnections: number;
+  readonly smallOpsMax: number;
+  readonly smallDurationMs: number;
+  readonly cpuProfileDir?: string;
+}
+
+export const defaultThroughputOptions: ThroughputOptions = {
+  targets: allTargets,
+  largeObjectBytes: 256 * 1024 * 1024,
+  largeRuns: 3,
+  smallObjectBytes: 4096,
+  smallConnections: 16,
+  smallOpsMax: 20_000,
+  smallDurationMs: 5_000,
+};
+
+export const quickThroughputOptions: ThroughputOptions = {
+  ...defaultThroughputOptions,
+  largeObjectBytes: 64 * 1024 * 1024,
+  largeRuns: 1,
+  smallOpsMax: 3_000,
+  smallDurationMs: 2_000,
+};
+
+export interface TargetThroughput {
+  readonly target: TargetName;
+  readonly putMBps: number;
+  readonly getMBps: number;
+  readonly putMBpsRuns: number[];
+  readonly getMBpsRuns: number[];
+  /** Server peak RSS during the large PUTs, and its RSS just before them. */
+  readonly putPeakRssBytes: number;
+  readonly rssBeforeBytes: number;
+  readonly smallPut: LoadResult;
+  readonly smallGet: LoadResult;
+  readonly error?: string;
+}
+
+const bucket = 'bench';
+const MB = 1e6;
+
+export async function runThroughput(options: ThroughputOptions, log: (line: string) => void): Promise<TargetThroughput[]> {
+  // All targets run at once and every measurement goes round-robin over them, so that
+  // background load on a shared machine hits each target alike; an idle server costs nothing.
+  const live: Live[] = [];
+  const results = new Map<TargetName, TargetThroughput>();
+  try {
+    for (const target of options.targets) {
+      log(`throughput: starting ${target}`);
+      try {
+        const peer = await startPeer(target, { cpuProfileDir: options.cpuProfileDir });
+        const item: Live = {
+          peer,
+          single: new LeanClient(peer.endpoint, 1),
+          pool: new LeanClient(peer.endpoint, options.smallConnections),
+          putRuns: [],
+          getRuns: [],
+          putRounds: [],
+          getRounds: [],
+          smallWritten: 0,
+        };
+        live.push(item);
+        await item.single.createBucket(bucket);
+      } catch (err) {
+        log(`throughput: ${target} failed to start: ${(err as Error).message}`);
+        results.set(target, failed(target, (err as Error).message));
+      }
+    }
+    await phase(live, results, log, async (t) => {
+      t.rssBefore = (await memoryOf(t.peer.pid)).rssBytes;
+      t.canResetPeak = await resetPeakMemory(t.peer.pid);
+    });
+    for (let run = 0; run < options.largeRuns; run++) {
+      await phase(live, results, log, (t) => largeRun(t, run, options, log));
+    }
+    await phase(live, results, log, async (t) => {
+      t.peakRss = (await memoryOf(t.peer.pid)).hwmBytes;
+    });
+    await phase(live, results, log, (t) => warmUp(t, options));
+    const rounds = 3;
+    for (let round = 0; round < rounds; round++) {
+      await phase(live, results, log, (t) => smallPuts(t, options, rounds, log));
+    }
+    for (let round = 0; round < rounds; round++) {
+      await phase(live, results, log, (t) => smallGets(t, options, rounds, log));
+    }
+    for (const t of live) if (!results.has(t.peer.name)) results.set(t.peer.name, summarise(t));
+  } finally {
+    for (const t of live) {
+      await t.single.close().catch(() => undefined);
+      await t.pool.close().catch(() => undefined);
+      await t.peer.stop();
+    }
+  }
+  return options.targets.map((name) => results.get(name) ?? failed(name, 'not measured'));
+}
+
+interface Live {
+  readonly peer: Peer;
+  readonly single: LeanClient;
+  readonly pool: LeanClient;
+  readonly putRuns: number[];
+  readonly getRuns: number[];
+  readonly putRounds: LoadResult[];
+  readonly getRounds: LoadResult[];
+  smallWritten: number;
+  rssBefore?: number;
+  canResetPeak?: boolean;
+  peakRss?: number;
+}
+
+/** Runs one step on every live target in turn; a target that fails is dropped with its error. */
+async function phase(
+  live: Live[],
+  results: Map<TargetName, TargetThroughput>,
+  log: (line: string) => void,
+  step: (t: Live) => Promise<void>,
+): Promise<void> {
+  for (const t of live) {
+    if (results.has(t.peer.name)) continue;
+    try {
+      await step(t);
+    } catch (err) {
+      log(`throughput: ${t.peer.name} failed: ${(err as Error).message} (log: ${t.peer.logFile})`);
+      results.set(t.peer.name, failed(t.peer.name, (err as Error).message));
+    }
+  }
+}
+
+async function largeRun(t: Live, run: number, options: ThroughputOptions, log: (line: string) => void): Promise<void> {
+  // A fresh random stream per run, so nothing dedups across runs.
+  const key = `large-${run}`;
+  let t0 = performance.now();
+  await t.single.putObject(bucket, key, randomStream(options.largeObjectBytes), options.largeObjectBytes);
+  t.putRuns.push(options.largeObjectBytes / MB / ((performance.now() - t0) / 1000));
+  t0 = performance.now();
+  const got = await t.single.getObject(bucket, key);
+  t.getRuns.push(got / MB / ((performance.now() - t0) / 1000));
+  if (got !== options.largeObjectBytes) throw new Error(`GET ${key} returned ${got} bytes, expected ${options.largeObjectBytes}`);
+  log(`  ${t.peer.name} large run ${run + 1}: PUT ${t.putRuns[run]!.toFixed(0)} MB/s, GET ${t.getRuns[run]!.toFixed(0)} MB/s`);
+}
+
+function smallBody(options: ThroughputOptions): Buffer {
+  return randomFillSync(Buffer.allocUnsafe(options.smallObjectBytes));
+}
+
+/** JIT and connection set-up, not timed. */
+async function warmUp(t: Live, options: ThroughputOptions): Promise<void> {
+  const r = await runLoad({
+    concurrency: options.smallConnections,
+    opsMax: 500,
+    durationMsMax: 3_000,
+    op: (i) => t.pool.putObject(bucket, `warm/${i}`, smallBody(options), options.smallObjectBytes),
+  });
+  if (r.ops === 0) throw new Error(`warm-up PUTs all failed: ${r.firstError}`);
+}
+
+async function smallPuts(t: Live, options: ThroughputOptions, rounds: number, log: (line: string) => void): Promise<void> {
+  const first = t.smallWritten;
+  const r = await runLoad({
+    concurrency: options.smallConnections,
+    opsMax: Math.ceil(options.smallOpsMax / rounds),
+    durationMsMax: options.smallDurationMs / rounds,
+    op: (i) => t.pool.putObject(bucket, `small/${first + i}`, smallBody(options), options.smallObjectBytes),
+  });
+  // Keys are handed out in order; failed or unfinished ones may leave gaps, which GETs skip past as errors.
+  t.smallWritten += r.ops;
+  t.putRounds.push(r);
+  log(`  ${t.peer.name} 4 KiB PUT: ${r.opsPerSecond.toFixed(0)} ops/s (${r.ops} ops, ${r.errors} errors, client ${r.clientCpuUsPerOp.toFixed(0)} µs CPU/op)${r.firstError ? `: ${r.firstError}` : ''}`);
+}
+
+async function smallGets(t: Live, options: ThroughputOptions, rounds: number, log: (line: string) => void): Promise<void> {
+  const opsMax = Math.ceil(options.smallOpsMax / rounds);
+  const pick = randomBytes(4 * opsMax);
+  const written = Math.max(1, t.smallWritten);
+  const r = await runLoad({
+    concurrency: options.smallConnections,
+    opsMax,
+    durationMsMax: options.smallDurationMs / rounds,
+    op: (i) => t.pool.getObject(bucket, `small/${pick.readUInt32LE(4 * i) % written}`),
+  });
+  t.getRounds.push(r);
+  log(`  ${t.peer.name} 4 KiB GET: ${r.opsPerSecond.toFixed(0)} ops/s (${r.ops} ops, ${r.errors} errors, client ${r.clientCpuUsPerOp.toFixed(0)} µs CPU/op)${r.firstError ? `: ${r.firstError}` : ''}`);
+}
+
+function summarise(t: Live): TargetThroughput {
+  return {
+    target: t.peer.name,
+    putMBps: median(t.putRuns),
+    getMBps: median(t.getRuns),
+    putMBpsRuns: t.putRuns,
+    getMBpsRuns: t.getRuns,
+    putPeakRssBytes: t.peakRss ?? NaN,
+    rssBeforeBytes: t.rssBefore ?? NaN,
+    smallPut: medianRound(t.putRounds),
+    smallGet: medianRound(t.getRounds),
+  };
+}
+
+/** The round with the median ops/s, with the errors of all rounds. */
+function medianRound(rounds: readonly LoadResult[]): LoadResult {
+  const sorted = [...rounds].sort((a, b) => a.opsPerSecond - b.opsPerSecond);
+  const mid = sorted[sorted.length >> 1]!;
+  return { ...mid, errors: rounds.reduce((s, r) => s + r.errors, 0), firstError: rounds.find((r) => r.firstError)?.firstError };
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function failed(target: TargetName, error: string): TargetThroughput {
+  const none: LoadResult = {
+    ops: 0,
+    errors: 0,
+    elapsedMs: 0,
+    opsPerSecond: NaN,
+    latencyMsP50: NaN,
+    latencyMsP99: NaN,
+    clientCpuUsPerOp: NaN,
+  };
+  return {
+    target,
+    putMBps: NaN,
+    getMBps: NaN,
+    putMBpsRuns: [],
+    getMBpsRuns: [],
+    putPeakRssBytes: NaN,
+    rssBeforeBytes: NaN,
+    smallPut: none,
+    smallGet: none,
+    error,
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const args = parseArgs(process.argv.slice(2));
+  const base = args.quick ? quickThroughputOptions : defaultThroughputOptions;
+  const results = await runThroughput({ ...base, targets: args.targets ?? base.targets }, (l) => process.stderr.write(`${l}\n`));
+  const { throughputTable } = await import('./report.js');
+  process.stdout.write(`${throughputTable(results, base)}\n`);
+}
