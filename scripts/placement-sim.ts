@@ -12,7 +12,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import {
   SHARE_FULL_BASIS_POINTS, addNode, addZone, makeNode, removeNode, setDriveWeight, setShare, setState, uniformMap,
-  type ClusterMap, type StorageClass,
+  ZONE_WEIGHTINGS, type ClusterMap, type StorageClass, type ZoneWeighting,
 } from '../src/placement/index.js';
 import { simulate, type Balance } from '../src/placement/simulation.js';
 
@@ -36,6 +36,7 @@ interface Options {
   class: StorageClass;
   event: EventName;
   seed: number;
+  zoneWeighting: ZoneWeighting;
 }
 
 function positiveInteger(value: string): number {
@@ -53,6 +54,11 @@ function storageClassOption(value: string): StorageClass {
 function eventOption(value: string): EventName {
   if (!Object.hasOwn(EVENTS, value)) throw new InvalidArgumentError(`expected one of ${Object.keys(EVENTS).join(', ')}`);
   return value as EventName;
+}
+
+function zoneWeightingOption(value: string): ZoneWeighting {
+  if (!(ZONE_WEIGHTINGS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${ZONE_WEIGHTINGS.join(' or ')}`);
+  return value as ZoneWeighting;
 }
 
 function applyEvent(map: ClusterMap, event: EventName, options: Options): ClusterMap {
@@ -98,14 +104,18 @@ function main(): void {
     .requiredOption('--class <k+m>', 'erasure-coding layout, e.g. 4+2', storageClassOption)
     .requiredOption('--event <name>', `one of: ${Object.keys(EVENTS).join(', ')}`, eventOption)
     .option('--seed <n>', 'seed for the chunk ids', positiveInteger, 1)
+    .option('--zone-weighting <mode>', `how zones compete: ${ZONE_WEIGHTINGS.join(' or ')}`, zoneWeightingOption, 'capacity')
     .parse();
   const options = program.opts<Options>();
-  const before = uniformMap({ zones: options.zones, nodesPerZone: options.nodesPerZone, drivesPerNode: options.drivesPerNode });
+  const before = uniformMap({
+    zones: options.zones, nodesPerZone: options.nodesPerZone, drivesPerNode: options.drivesPerNode, zoneWeighting: options.zoneWeighting,
+  });
   const after = applyEvent(before, options.event, options);
   const result = simulate(before, after, options.class, options.chunks, options.seed);
   const movement = result.optimal === 0 ? (result.moved === 0 ? 1 : Infinity) : result.moved / result.optimal;
   const lines = [
-    `map: ${options.zones} zones x ${options.nodesPerZone} nodes x ${options.drivesPerNode} drives; class ${options.class.name}; ${options.chunks} chunks`,
+    `map: ${options.zones} zones x ${options.nodesPerZone} nodes x ${options.drivesPerNode} drives, zones weighted by ${options.zoneWeighting}; ` +
+      `class ${options.class.name}; ${options.chunks} chunks`,
     `event: ${options.event}: ${EVENTS[options.event]}`,
     `guarantee after: ${result.guarantee.description} (at most ${result.guarantee.fragmentsPerZoneMax} per zone, ${result.guarantee.fragmentsPerNodeMax} per node)`,
     `fill before: ${formatBalance(result.before)}`,

@@ -4,6 +4,7 @@
 //   u8   version = 1
 //   u32  epoch, high 32 bits      (epoch is a safe integer, < 2^53)
 //   u32  epoch, low 32 bits
+//   u8   zone weighting: 0 capacity, 1 equal
 //   u16  zone count
 //   per zone:  item header, u16 node count
 //     per node:  item header, u16 drive count
@@ -17,7 +18,7 @@
 
 import { ClusterMapDecodeError } from './errors.js';
 import {
-  ITEM_STATES, validateClusterMap,
+  ITEM_STATES, ZONE_WEIGHTINGS, validateClusterMap,
   type ClusterMap, type DriveSpec, type ItemState, type NodeSpec, type ZoneSpec,
 } from './cluster-map.js';
 
@@ -29,6 +30,7 @@ export function encodeClusterMap(map: ClusterMap): Uint8Array {
   writer.u8(CLUSTER_MAP_FORMAT_VERSION);
   writer.u32(Math.floor(map.epoch / 2 ** 32));
   writer.u32(map.epoch % 2 ** 32);
+  writer.u8(ZONE_WEIGHTINGS.indexOf(map.zoneWeighting ?? 'capacity'));
   writer.u16(map.zones.length);
   for (const zone of map.zones) {
     writer.item(zone.id, zone.state, zone.shareBasisPoints);
@@ -50,6 +52,9 @@ export function decodeClusterMap(bytes: Uint8Array): ClusterMap {
   const version = reader.u8();
   if (version !== CLUSTER_MAP_FORMAT_VERSION) throw new ClusterMapDecodeError(`unknown cluster map version ${version}`);
   const epoch = reader.u32() * 2 ** 32 + reader.u32();
+  const weightingCode = reader.u8();
+  const zoneWeighting = ZONE_WEIGHTINGS[weightingCode];
+  if (zoneWeighting === undefined) throw new ClusterMapDecodeError(`unknown zone weighting ${weightingCode}`);
   const zones: ZoneSpec[] = [];
   const zoneCount = reader.u16();
   for (let z = 0; z < zoneCount; z++) {
@@ -69,7 +74,7 @@ export function decodeClusterMap(bytes: Uint8Array): ClusterMap {
     zones.push({ ...zoneItem, nodes });
   }
   if (!reader.atEnd()) throw new ClusterMapDecodeError('trailing bytes after cluster map');
-  const map = { epoch, zones };
+  const map: ClusterMap = { epoch, zoneWeighting, zones };
   try {
     validateClusterMap(map);
   } catch (err) {

@@ -44,8 +44,20 @@ export interface ZoneSpec {
   readonly nodes: readonly NodeSpec[];
 }
 
+// How zones compete for fragments when there are at least k+m of them (one fragment each).
+// - capacity (the default): in proportion to their weight, so unequal zones fill evenly; but
+//   adding a node to a zone then also pulls fragments into the zone's other nodes, moving about
+//   twice the new node's share (docs/placement.md).
+// - equal: as equals, so adding a node moves only the new node's share, at the price of
+//   filling a bigger zone less per unit of weight. For clusters whose zones are kept alike.
+// With fewer zones than k+m the fragment counts per zone are fixed by the spreading rule and
+// weights only decide which zones take the extra ones.
+export type ZoneWeighting = 'capacity' | 'equal';
+export const ZONE_WEIGHTINGS: readonly ZoneWeighting[] = ['capacity', 'equal'];
+
 export interface ClusterMap {
   readonly epoch: number;
+  readonly zoneWeighting?: ZoneWeighting;
   readonly zones: readonly ZoneSpec[];
 }
 
@@ -60,6 +72,7 @@ export interface UniformMapShape {
   readonly drivesPerNode: number;
   readonly driveWeight?: number;
   readonly epoch?: number;
+  readonly zoneWeighting?: ZoneWeighting;
 }
 
 // A symmetric map with ids zone-<z>, node-<n> (numbered across the cluster, except that a
@@ -74,7 +87,7 @@ export function uniformMap(shape: UniformMapShape): ClusterMap {
     }
     zones.push({ id: `zone-${z}`, state: 'up', shareBasisPoints: SHARE_FULL_BASIS_POINTS, nodes });
   }
-  const map = { epoch: shape.epoch ?? 1, zones };
+  const map: ClusterMap = { epoch: shape.epoch ?? 1, ...(shape.zoneWeighting === undefined ? {} : { zoneWeighting: shape.zoneWeighting }), zones };
   validateClusterMap(map);
   return map;
 }
@@ -91,6 +104,7 @@ export function makeNode(id: string, driveCount: number, driveWeight = 1): NodeS
 // before use. Throws InvalidClusterMap naming the first broken rule.
 export function validateClusterMap(map: ClusterMap): void {
   if (!Number.isSafeInteger(map.epoch) || map.epoch < 0) fail(`epoch ${map.epoch} is not a non-negative integer`);
+  if (map.zoneWeighting !== undefined && !ZONE_WEIGHTINGS.includes(map.zoneWeighting)) fail(`unknown zone weighting ${JSON.stringify(map.zoneWeighting)}`);
   if (map.zones.length > limits.placementZonesMax) fail(`${map.zones.length} zones exceed ${limits.placementZonesMax}`);
   let driveCount = 0;
   const zoneIds = new Set<string>();

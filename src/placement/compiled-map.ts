@@ -96,7 +96,7 @@ export function compileClusterMap(map: ClusterMap): CompiledMap {
   for (let i = 0; i < driveCount; i++) usableDriveCount += drives.usableDrives[i]!;
   return {
     epoch: map.epoch, zones, nodes, drives, driveRefs, usableDriveCount, maxChildren,
-    zonesUniform: weightsUniform(zones.weight, 0, zoneCount),
+    zonesUniform: map.zoneWeighting === 'equal' || weightsUniform(zones.weight, 0, zoneCount),
     eligibleZones: zones.weight.reduce((count, w) => count + (w > 0 ? 1 : 0), 0),
   };
 }

@@ -7,8 +7,8 @@ import { Placer } from './placer.js';
 import type { StorageClass } from './storage-classes.js';
 
 export {
-  ITEM_STATES, SHARE_FULL_BASIS_POINTS, makeNode, singleNodeMap, uniformMap, validateClusterMap,
-  type ClusterMap, type DriveSpec, type ItemState, type NodeSpec, type UniformMapShape, type ZoneSpec,
+  ITEM_STATES, SHARE_FULL_BASIS_POINTS, ZONE_WEIGHTINGS, makeNode, singleNodeMap, uniformMap, validateClusterMap,
+  type ClusterMap, type DriveSpec, type ItemState, type NodeSpec, type UniformMapShape, type ZoneSpec, type ZoneWeighting,
 } from './cluster-map.js';
 export { CLUSTER_MAP_FORMAT_VERSION, decodeClusterMap, encodeClusterMap } from './cluster-map-codec.js';
 export { compileClusterMap, type CompiledMap, type DriveRef } from './compiled-map.js';
@@ -29,5 +29,5 @@ export function place(chunkId: Uint8Array, storageClass: StorageClass, map: Clus
   return new Placer(map).place(chunkId, storageClass);
 }
 export {
-  addNode, addZone, removeNode, setDriveWeight, setShare, setState, type ItemPath,
+  addNode, addZone, removeNode, setDriveWeight, setShare, setState, setZoneWeighting, type ItemPath,
 } from './map-edits.js';

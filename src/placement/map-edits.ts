@@ -5,7 +5,7 @@
 import { InvalidClusterMap } from './errors.js';
 import {
   validateClusterMap,
-  type ClusterMap, type DriveSpec, type ItemState, type NodeSpec, type ZoneSpec,
+  type ClusterMap, type DriveSpec, type ItemState, type NodeSpec, type ZoneSpec, type ZoneWeighting,
 } from './cluster-map.js';
 
 // An item's address: a zone id, optionally a node id in it, optionally a drive id in that.
@@ -13,6 +13,10 @@ export interface ItemPath {
   readonly zone: string;
   readonly node?: string;
   readonly drive?: string;
+}
+
+export function setZoneWeighting(map: ClusterMap, zoneWeighting: ZoneWeighting): ClusterMap {
+  return { ...finish(map, map.zones), zoneWeighting };
 }
 
 export function addZone(map: ClusterMap, zone: ZoneSpec): ClusterMap {
@@ -78,7 +82,7 @@ function finish(map: ClusterMap, zones: readonly ZoneSpec[], mustExist?: string)
   if (mustExist !== undefined && !map.zones.some((zone) => zone.id === mustExist)) {
     throw new InvalidClusterMap(`no zone ${mustExist}`);
   }
-  const next = { epoch: map.epoch + 1, zones };
+  const next: ClusterMap = { ...map, epoch: map.epoch + 1, zones };
   validateClusterMap(next);
   return next;
 }

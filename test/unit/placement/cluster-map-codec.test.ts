@@ -3,13 +3,14 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   CLUSTER_MAP_FORMAT_VERSION, ITEM_STATES, decodeClusterMap, encodeClusterMap, singleNodeMap, uniformMap, validateClusterMap,
-  type ClusterMap, type ItemState,
+  ZONE_WEIGHTINGS, type ClusterMap, type ItemState, type ZoneWeighting,
 } from '../../../src/placement/index.js';
 
 const state = fc.constantFrom<ItemState>(...ITEM_STATES);
 const share = fc.integer({ min: 0, max: 10_000 });
 const arbitraryMap: fc.Arbitrary<ClusterMap> = fc.record({
   epoch: fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constant(Number.MAX_SAFE_INTEGER)),
+  zoneWeighting: fc.constantFrom<ZoneWeighting>(...ZONE_WEIGHTINGS),
   zones: fc.uniqueArray(fc.record({
     id: fc.string({ minLength: 1, maxLength: 12 }),
     state, shareBasisPoints: share,
@@ -55,6 +56,7 @@ test('validation rejects duplicate ids, fractional weights and unknown states', 
 function normalise(map: ClusterMap): unknown {
   return {
     epoch: map.epoch,
+    zoneWeighting: map.zoneWeighting ?? 'capacity',
     zones: map.zones.map((z) => ({
       id: z.id, state: z.state, share: z.shareBasisPoints,
       nodes: z.nodes.map((n) => ({
