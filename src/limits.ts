@@ -102,6 +102,19 @@ export const limits = Object.freeze({
   // Shutdown.
   shutdownGraceMs: 10_000,
 
+  // --- Placement (src/placement/) ---
+  // Fragments per chunk (k+m); the placement hash salts positions with 8 bits.
+  placementFragmentsPerChunkMax: 32,
+  // Cluster map shape. The encoding stores counts in 16 bits; these keep maps and the
+  // per-placement scratch buffers small enough for Raft entries and cheap compilation.
+  placementZonesMax: 256,
+  placementNodesPerZoneMax: 4096,
+  placementDrivesPerNodeMax: 256,
+  placementDrivesMax: 1_000_000,
+  placementIdBytesMax: 64,
+  // Drive weight is an integer (e.g. GiB of capacity).
+  placementWeightMax: 0xffff_ffff,
+  // --- end placement ---
 });
 
 export type Limits = typeof limits;
