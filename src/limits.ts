@@ -78,6 +78,11 @@ export const limits = Object.freeze({
   // Client sessions remembered for at-most-once proposals; the least recently used is
   // evicted (deterministically, in log order) beyond this.
   raftSessionsMax: 10_000,
+  // Raft TCP transport: the largest frame accepted, the socket buffer beyond which messages
+  // to a slow peer are dropped (Raft retransmits), and frames queued while dialling.
+  raftFrameBytesMax: 8 * 1024 * 1024,
+  raftPeerSendBufferBytesMax: 16 * 1024 * 1024,
+  raftPeerPendingFramesMax: 256,
   // ---- end Raft ----
 
   // Shutdown.

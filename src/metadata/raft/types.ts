@@ -143,6 +143,14 @@ export interface Ready {
   readonly softState: SoftState;
 }
 
+// Messages a driver may send before the Ready that produced them is durable: only leaders
+// send them, and they promise nothing about the leader's disk (the core counts the leader
+// towards a commit quorum only for entries it has confirmed durable). Everything else - votes
+// and acknowledgements above all - must wait for the fsync.
+export function sendableBeforePersist(m: Message): boolean {
+  return m.type === 'append' || m.type === 'heartbeat';
+}
+
 export interface RaftConfig {
   readonly id: NodeId;
   // The voters of the group, including this node when it is a voter.

@@ -6,7 +6,7 @@
 
 import { Raft } from '../../../src/metadata/raft/raft.js';
 import { NotLeaderError, ProposalDroppedError } from '../../../src/metadata/raft/errors.js';
-import { EntryKind, type Entry, type Message, type NodeId, type Ready } from '../../../src/metadata/raft/types.js';
+import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready } from '../../../src/metadata/raft/types.js';
 import { EventQueue } from './event-queue.js';
 import { InvariantChecker } from './invariants.js';
 import { Prng } from './prng.js';
@@ -278,17 +278,19 @@ export class SimCluster {
       return;
     }
     n.store.write(rd);
+    // Like the production driver, a leader's appends and heartbeats leave before its fsync.
+    for (const m of rd.messages) if (sendableBeforePersist(m)) this.send(m);
     const inc = n.incarnation;
     this.events.schedule(this.nodeRng.int(0, this.fsyncMsMax), () => {
       if (n.incarnation !== inc) return;
       n.store.flush();
-      this.finishReady(n, rd);
+      this.finishReady(n, rd, true);
     });
   }
 
-  private finishReady(n: SimNode, rd: Ready): void {
+  private finishReady(n: SimNode, rd: Ready, sentEarly = false): void {
     const core = n.core!;
-    for (const m of rd.messages) this.send(m);
+    for (const m of rd.messages) if (!(sentEarly && sendableBeforePersist(m))) this.send(m);
     for (const e of rd.committedEntries) this.applyEntry(n, e);
     core.advance();
     n.readyInFlight = false;
