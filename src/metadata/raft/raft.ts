@@ -315,6 +315,19 @@ export class Raft {
     if (this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0;
       this.hup();
+    } else if (this.role === 'preCandidate' && this.electionElapsed % this.cfg.heartbeatTicks === 0) {
+      // Voters that still heard from the old leader a moment ago ignore a pre-vote (leader
+      // stickiness); ask again soon rather than after a whole new election timeout, which
+      // would otherwise add up to one timeout to every failover. Pre-votes change no state,
+      // so repeating them is harmless.
+      this.resendPreVotes();
+    }
+  }
+
+  private resendPreVotes(): void {
+    for (const v of this.voters) {
+      if (v === this.id || this.votes.has(v)) continue;
+      this.send({ type: 'preVote', to: v, term: this.term + 1, lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm() });
     }
   }
 
@@ -330,7 +343,10 @@ export class Raft {
     }
     if (this.heartbeatElapsed >= this.cfg.heartbeatTicks) {
       this.heartbeatElapsed = 0;
-      this.broadcastHeartbeat(this.reads.currentRound());
+      // Marking the round sent matters: a read arriving after this heartbeat must get a new
+      // round, or acknowledgements of a heartbeat older than the read would confirm it.
+      const unsent = this.reads.takeUnsentRound();
+      this.broadcastHeartbeat(unsent > 0 ? unsent : this.reads.currentRound());
     }
   }
 

@@ -167,3 +167,32 @@ test('a follower never acknowledges before its Ready is taken (durability contra
   assert.ok(last !== undefined && ack.index <= last.index);
   b.advance();
 });
+
+test('ReadIndex: a heartbeat sent before a read arrived never confirms that read', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.readIndex('early');
+  // The periodic heartbeat goes out now, carrying the early read's round.
+  a.tick();
+  a.tick();
+  a.readIndex('late');
+  const rd = a.ready();
+  a.advance();
+  const heartbeats = rd.messages.filter((m) => m.type === 'heartbeat');
+  const rounds = [...new Set(heartbeats.map((m) => (m.type === 'heartbeat' ? m.readRound : 0)))].sort();
+  assert.equal(rounds.length, 2, 'the late read needs a round of its own');
+  // Deliver only the first round's heartbeats and their answers.
+  for (const m of heartbeats) {
+    if (m.type !== 'heartbeat' || m.readRound !== rounds[0]) continue;
+    const f = cores.get(m.to)!;
+    f.step(m);
+    const frd = f.ready();
+    f.advance();
+    for (const resp of frd.messages) a.step(resp);
+  }
+  const states = a.ready().readStates.map((s) => s.ctx);
+  a.advance();
+  assert.deepEqual(states, ['early']);
+});
