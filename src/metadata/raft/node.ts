@@ -14,7 +14,7 @@
 import { RaftError, RaftTimeoutError, ProposalDroppedError } from './errors.js';
 import { Raft } from './raft.js';
 import type { RaftStorage } from './lmdb-storage.js';
-import { EntryKind, sendableBeforePersist, type Message, type NodeId, type Ready, type Role } from './types.js';
+import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState, type Role } from './types.js';
 
 export interface StateMachine {
   // Applies a committed command, deterministically. It should record index durably with its
@@ -82,6 +82,8 @@ export class RaftNode {
   private readonly proposals = new Map<number, Waiter & { term: number }>();
   private readonly reads = new Map<string, Waiter & { query: Uint8Array; index: number | null }>();
   private appliedIndex: number;
+  private syncedTerm: number;
+  private syncedVote: NodeId | null;
 
   constructor(opts: RaftNodeOptions) {
     this.opts = opts;
@@ -90,6 +92,8 @@ export class RaftNode {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 5000;
     const initial = opts.storage.load(opts.stateMachine.appliedIndex());
     this.appliedIndex = initial.applied;
+    this.syncedTerm = initial.hardState.term;
+    this.syncedVote = initial.hardState.vote;
     this.core = new Raft(
       {
         id: opts.id,
@@ -202,12 +206,32 @@ export class RaftNode {
   }
 
   private pump(): void {
-    if (this.stopped || this.persisting || !this.core.hasReady()) return;
+    if (this.stopped) return;
+    if (this.persisting) {
+      // The next Ready must wait for the fsync in flight, but commits and confirmed reads
+      // need not: apply and answer them now.
+      this.applyEntries(this.core.takeCommitted());
+      if (this.appliedIndex > 0) this.core.appliedTo(this.appliedIndex);
+      this.noteReadStates(this.core.takeReadStates());
+      return;
+    }
+    // Apply what is already committed and durable first, so the Ready carries as little
+    // apply work as possible behind its fsync.
+    this.applyEntries(this.core.takeCommitted());
+    if (this.appliedIndex > 0) this.core.appliedTo(this.appliedIndex);
+    if (!this.core.hasReady()) return;
     const rd = this.core.ready();
     this.persisting = true;
     const early = rd.messages.filter(sendableBeforePersist);
     for (const m of early) this.opts.transport.send(m);
-    this.opts.storage.save(rd.hardState, rd.entries).then(
+    // Like etcd's MustSync: a Ready that only moves the commit index needs no fsync.
+    const hs = rd.hardState;
+    const sync = rd.entries.length > 0 || (hs !== null && (hs.term !== this.syncedTerm || hs.vote !== this.syncedVote));
+    if (hs !== null) {
+      this.syncedTerm = hs.term;
+      this.syncedVote = hs.vote;
+    }
+    this.opts.storage.save(hs, rd.entries, sync).then(
       () => this.afterPersist(rd, early.length > 0),
       (err: unknown) => this.fatal(err),
     );
@@ -218,22 +242,30 @@ export class RaftNode {
     for (const m of rd.messages) {
       if (!(sentEarly && sendableBeforePersist(m))) this.opts.transport.send(m);
     }
-    for (const e of rd.committedEntries) {
+    this.applyEntries(rd.committedEntries);
+    this.core.advance();
+    this.noteReadStates(rd.readStates);
+    this.persisting = false;
+    this.pump();
+  }
+
+  private applyEntries(entries: readonly Entry[]): void {
+    for (const e of entries) {
       const result = e.kind === EntryKind.normal ? this.opts.stateMachine.apply(e.index, e.data) : new Uint8Array(0);
       this.appliedIndex = e.index;
       const w = this.proposals.get(e.index);
       if (w !== undefined) this.settle(this.proposals, e.index, w.term === e.term ? null : new ProposalDroppedError(), result);
     }
-    this.core.advance();
-    for (const rs of rd.readStates) {
+  }
+
+  private noteReadStates(states: readonly ReadState[]): void {
+    for (const rs of states) {
       const w = this.reads.get(rs.ctx);
       if (w !== undefined) w.index = rs.index;
     }
     for (const [ctx, w] of this.reads) {
       if (w.index !== null && w.index <= this.appliedIndex) this.settle(this.reads, ctx, null, this.opts.stateMachine.query(w.query));
     }
-    this.persisting = false;
-    this.pump();
   }
 
   private fatal(err: unknown): void {

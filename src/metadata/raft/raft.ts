@@ -59,6 +59,9 @@ export class Raft {
   // The hard state last handed to the driver, and the Ready the driver is working on.
   private lastHardState: HardState;
   private inFlight: { lastIndex: number; lastTerm: number; appliedTo: number } | null = null;
+  // The last committed index handed to the driver for applying (by ready() or
+  // takeCommitted()); at least log.applied.
+  private handedOut: number;
 
   constructor(config: RaftConfig, initial: InitialState) {
     this.cfg = {
@@ -78,6 +81,7 @@ export class Raft {
     this.vote = hs.vote;
     this.lastHardState = hs;
     this.log = new RaftLog(initial.snapshotIndex, initial.snapshotTerm, initial.entries, hs.commit, initial.applied);
+    this.handedOut = this.log.applied;
     this.resetTimers();
   }
 
@@ -151,7 +155,7 @@ export class Raft {
       this.msgs.length > 0 ||
       this.readStates.length > 0 ||
       this.log.stableIndex < this.log.lastIndex() ||
-      this.log.committed > this.log.applied ||
+      this.log.committed > this.handedOut ||
       !sameHardState(this.hardState(), this.lastHardState)
     );
   }
@@ -162,8 +166,9 @@ export class Raft {
     const hs = this.hardState();
     const log = this.log;
     const entries = log.stableIndex < log.lastIndex() ? log.slice(log.stableIndex + 1, log.lastIndex()) : [];
-    const applyTo = Math.min(log.committed, log.applied + limits.raftApplyEntriesPerReadyMax);
-    const committedEntries = applyTo > log.applied ? log.slice(log.applied + 1, applyTo) : [];
+    const applyTo = Math.min(log.committed, this.handedOut + limits.raftApplyEntriesPerReadyMax);
+    const committedEntries = applyTo > this.handedOut ? log.slice(this.handedOut + 1, applyTo) : [];
+    this.handedOut = Math.max(this.handedOut, applyTo);
     const rd: Ready = {
       hardState: sameHardState(hs, this.lastHardState) ? null : hs,
       entries,
@@ -188,6 +193,31 @@ export class Raft {
     if (f.lastIndex > 0) this.log.stableTo(f.lastIndex, f.lastTerm);
     this.log.applied = Math.max(this.log.applied, f.appliedTo);
     if (this.role === 'leader' && this.maybeCommit()) this.broadcastAppend(true);
+  }
+
+  // Committed entries that are also durable here, for a driver to apply while a Ready is
+  // still being persisted (so applying never waits behind the next batch's fsync). The
+  // driver reports progress with appliedTo().
+  takeCommitted(): Entry[] {
+    // Entries must be applied in order: not while the Ready in flight carries unapplied ones.
+    if (this.inFlight !== null && this.inFlight.appliedTo > this.log.applied) return [];
+    const to = Math.min(this.log.committed, this.log.stableIndex, this.handedOut + limits.raftApplyEntriesPerReadyMax);
+    if (to <= this.handedOut) return [];
+    const out = this.log.slice(this.handedOut + 1, to);
+    this.handedOut = to;
+    return out;
+  }
+
+  appliedTo(index: number): void {
+    assert(index <= this.handedOut, 'applied an entry that was not handed out');
+    this.log.applied = Math.max(this.log.applied, index);
+  }
+
+  // Read states confirmed so far, for a driver to serve while a Ready is in flight.
+  takeReadStates(): ReadState[] {
+    const out = this.readStates;
+    this.readStates = [];
+    return out;
   }
 
   hardState(): HardState {

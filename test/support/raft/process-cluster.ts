@@ -136,7 +136,7 @@ export class ClusterClient {
   }
 
   // Returns the response body, or null when the outcome is unknown after timeoutMs.
-  async request(method: 'GET' | 'POST', path: string, body: Uint8Array | undefined, timeoutMs: number): Promise<Uint8Array | null> {
+  async request(method: 'GET' | 'POST', path: string, body: Uint8Array | undefined, timeoutMs: number, attemptMs = 2500): Promise<Uint8Array | null> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       const target = this.guess;
@@ -144,7 +144,7 @@ export class ClusterClient {
         const r = await fetch(this.cluster.url(target, path), {
           method,
           body: body === undefined ? undefined : Buffer.from(body),
-          signal: AbortSignal.timeout(Math.max(1, Math.min(2500, deadline - performance.now()))),
+          signal: AbortSignal.timeout(Math.max(1, Math.min(attemptMs, deadline - performance.now()))),
         });
         const bytes = new Uint8Array(await r.arrayBuffer());
         if (r.status === 200) return bytes;

@@ -6,9 +6,9 @@
 
 import { Raft } from '../../../src/metadata/raft/raft.js';
 import { NotLeaderError, ProposalDroppedError } from '../../../src/metadata/raft/errors.js';
-import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready } from '../../../src/metadata/raft/types.js';
+import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState } from '../../../src/metadata/raft/types.js';
 import { EventQueue } from './event-queue.js';
-import { InvariantChecker } from './invariants.js';
+import { InvariantChecker, InvariantViolation } from './invariants.js';
 import { Prng } from './prng.js';
 import { SimStore } from './sim-store.js';
 
@@ -269,7 +269,13 @@ export class SimCluster {
 
   private pump(n: SimNode): void {
     const core = n.core;
-    if (!n.alive || core === null || n.readyInFlight || !core.hasReady()) return;
+    if (!n.alive || core === null) return;
+    // Like the production driver: apply what is committed and durable, and answer confirmed
+    // reads, even while a Ready is waiting for its fsync.
+    for (const e of core.takeCommitted()) this.applyEntry(n, e);
+    if (n.appliedIndex > 0) core.appliedTo(n.appliedIndex);
+    this.noteReadStates(n, core.takeReadStates());
+    if (n.readyInFlight || !core.hasReady()) return;
     const rd = core.ready();
     n.readyInFlight = true;
     this.invariants.onPersist(n.id, core, rd.entries);
@@ -294,15 +300,22 @@ export class SimCluster {
     for (const e of rd.committedEntries) this.applyEntry(n, e);
     core.advance();
     n.readyInFlight = false;
-    for (const rs of rd.readStates) {
+    this.noteReadStates(n, rd.readStates);
+    this.pump(n);
+  }
+
+  private noteReadStates(n: SimNode, states: readonly ReadState[]): void {
+    for (const rs of states) {
       const w = n.readWaiters.get(rs.ctx);
       if (w !== undefined) w.index = rs.index;
     }
     this.serveReads(n);
-    this.pump(n);
   }
 
   private applyEntry(n: SimNode, e: Entry): void {
+    if (e.index !== n.appliedIndex + 1) {
+      throw new InvariantViolation(`${n.id} applied entry ${e.index} after ${n.appliedIndex}: out of order`);
+    }
     this.invariants.onApply(n.id, e);
     n.appliedIndex = e.index;
     const result = e.kind === EntryKind.normal ? n.sm.apply(e) : new Uint8Array(0);
