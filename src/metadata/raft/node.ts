@@ -213,6 +213,7 @@ export class RaftNode {
       this.applyEntries(this.core.takeCommitted());
       if (this.appliedIndex > 0) this.core.appliedTo(this.appliedIndex);
       this.noteReadStates(this.core.takeReadStates());
+      for (const m of this.core.takeEarlyMessages()) this.opts.transport.send(m);
       return;
     }
     // Apply what is already committed and durable first, so the Ready carries as little

@@ -13,6 +13,7 @@ import { Progress } from './progress.js';
 import { ReadIndexQueue } from './read-index.js';
 import {
   EntryKind,
+  sendableBeforePersist,
   type AppendRequest,
   type AppendResponse,
   type Entry,
@@ -211,6 +212,16 @@ export class Raft {
   appliedTo(index: number): void {
     assert(index <= this.handedOut, 'applied an entry that was not handed out');
     this.log.applied = Math.max(this.log.applied, index);
+  }
+
+  // A leader's appends and heartbeats, for a driver to send while a Ready is in flight, so
+  // that followers persist the next batch while the leader is still syncing the previous
+  // one (pipelining). The entries they carry reach the leader's disk with the next Ready.
+  takeEarlyMessages(): Message[] {
+    this.flushOwed();
+    const early = this.msgs.filter(sendableBeforePersist);
+    if (early.length > 0) this.msgs = this.msgs.filter((m) => !sendableBeforePersist(m));
+    return early;
   }
 
   // Read states confirmed so far, for a driver to serve while a Ready is in flight.

@@ -275,7 +275,11 @@ export class SimCluster {
     for (const e of core.takeCommitted()) this.applyEntry(n, e);
     if (n.appliedIndex > 0) core.appliedTo(n.appliedIndex);
     this.noteReadStates(n, core.takeReadStates());
-    if (n.readyInFlight || !core.hasReady()) return;
+    if (n.readyInFlight) {
+      for (const m of core.takeEarlyMessages()) this.send(m);
+      return;
+    }
+    if (!core.hasReady()) return;
     const rd = core.ready();
     n.readyInFlight = true;
     this.invariants.onPersist(n.id, core, rd.entries);
