@@ -98,6 +98,27 @@ export const limits = Object.freeze({
   // Fragments are padded to a multiple of this (the native coder needs 8).
   erasureFragmentAlignBytes: 8,
   // ---- end pipeline ----
+  // ---- Raft (src/metadata/raft/) ----
+  // Entry data bytes and entries per append message: one batch stays well under a frame.
+  raftMessageBytesMax: 1024 * 1024,
+  raftEntriesPerMessageMax: 4096,
+  // Append messages in flight per follower (pipelining window).
+  raftInflightMessagesMax: 256,
+  // Proposals are refused (backpressure) while this many entries are uncommitted.
+  raftUncommittedEntriesMax: 100_000,
+  // Committed entries handed to the state machine per Ready batch.
+  raftApplyEntriesPerReadyMax: 8192,
+  // ReadIndex requests queued at a leader at once.
+  raftReadsPendingMax: 100_000,
+  // Client sessions remembered for at-most-once proposals; the least recently used is
+  // evicted (deterministically, in log order) beyond this.
+  raftSessionsMax: 10_000,
+  // Raft TCP transport: the largest frame accepted, the socket buffer beyond which messages
+  // to a slow peer are dropped (Raft retransmits), and frames queued while dialling.
+  raftFrameBytesMax: 8 * 1024 * 1024,
+  raftPeerSendBufferBytesMax: 16 * 1024 * 1024,
+  raftPeerPendingFramesMax: 256,
+  // ---- end Raft ----
 
   // Shutdown.
   shutdownGraceMs: 10_000,

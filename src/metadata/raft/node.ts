@@ -1,0 +1,276 @@
+// RaftNode: the production driver around the pure core. It owns the timers, the durable
+// storage, the transport and the state machine, and offers the client API:
+//
+//   propose(command) → the state machine's result, once the command is applied
+//   read(query)      → a linearizable answer (ReadIndex), served from the local state machine
+//
+// The driver follows the core's Ready contract: persist (awaiting fsync) → send → apply →
+// advance, one Ready at a time. Proposals arriving while a Ready is being persisted pile up
+// in the core and go out together in the next Ready: that is the group commit. A leader's
+// appends and heartbeats are sent before its own fsync completes (Raft dissertation §10.2.1):
+// they promise nothing about the leader's disk, and the core counts the leader towards a
+// commit quorum only once its entries are durable.
+
+import { RaftError, RaftTimeoutError, ProposalDroppedError } from './errors.js';
+import { Raft } from './raft.js';
+import type { RaftStorage } from './lmdb-storage.js';
+import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState, type Role } from './types.js';
+
+export interface StateMachine {
+  // Applies a committed command, deterministically. It should record index durably with its
+  // own writes, and report it from appliedIndex() after a restart.
+  apply(index: number, command: Uint8Array): Uint8Array;
+  query(query: Uint8Array): Uint8Array;
+  appliedIndex(): number;
+}
+
+export interface Transport {
+  send(m: Message): void;
+  // Registers the receiver of incoming messages.
+  listen(handler: (m: Message) => void): void;
+  close(): Promise<void>;
+}
+
+// The timers the driver uses; injectable so tests can control time.
+export interface DriverClock {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: DriverClock = {
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface RaftNodeOptions {
+  readonly id: NodeId;
+  readonly voters: readonly NodeId[];
+  readonly storage: RaftStorage;
+  readonly transport: Transport;
+  readonly stateMachine: StateMachine;
+  readonly tickMs?: number;
+  readonly electionTicks?: number;
+  readonly heartbeatTicks?: number;
+  readonly requestTimeoutMs?: number;
+  readonly random?: () => number;
+  readonly clock?: DriverClock;
+  // Called when storage fails: the node stops, since it can no longer keep its promises.
+  readonly onFatal?: (err: unknown) => void;
+}
+
+interface Waiter {
+  resolve(v: Uint8Array): void;
+  reject(e: Error): void;
+  timer: unknown;
+}
+
+export class RaftNode {
+  readonly id: NodeId;
+  private readonly core: Raft;
+  private readonly opts: RaftNodeOptions;
+  private readonly clock: DriverClock;
+  private readonly requestTimeoutMs: number;
+  private ticker: unknown = null;
+  private persisting = false;
+  private pumpScheduled = false;
+  private stopped = false;
+  private readCounter = 0;
+  private readonly proposals = new Map<number, Waiter & { term: number }>();
+  private readonly reads = new Map<string, Waiter & { query: Uint8Array; index: number | null }>();
+  private appliedIndex: number;
+  private syncedTerm: number;
+  private syncedVote: NodeId | null;
+
+  constructor(opts: RaftNodeOptions) {
+    this.opts = opts;
+    this.id = opts.id;
+    this.clock = opts.clock ?? realClock;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 5000;
+    const initial = opts.storage.load(opts.stateMachine.appliedIndex());
+    this.appliedIndex = initial.applied;
+    this.syncedTerm = initial.hardState.term;
+    this.syncedVote = initial.hardState.vote;
+    this.core = new Raft(
+      {
+        id: opts.id,
+        voters: opts.voters,
+        electionTicks: opts.electionTicks ?? 10,
+        heartbeatTicks: opts.heartbeatTicks ?? 2,
+        random: opts.random ?? Math.random,
+      },
+      initial,
+    );
+  }
+
+  start(): void {
+    this.opts.transport.listen((m) => {
+      if (this.stopped) return;
+      this.core.step(m);
+      this.schedulePump();
+    });
+    this.ticker = this.clock.setInterval(() => {
+      this.core.tick();
+      this.schedulePump();
+    }, this.opts.tickMs ?? 50);
+    // A single voter need not wait out an election timeout.
+    if (this.opts.voters.length === 1 && this.opts.voters[0] === this.id) this.core.campaign();
+    this.schedulePump();
+  }
+
+  role(): Role {
+    return this.core.role;
+  }
+
+  leader(): NodeId | null {
+    return this.core.leader;
+  }
+
+  term(): number {
+    return this.core.term;
+  }
+
+  commitIndex(): number {
+    return this.core.log.committed;
+  }
+
+  // Resolves with the state machine's result once the command is applied. Rejects with
+  // NotLeaderError (retry at the hint), ProposalDroppedError (not applied; safe to retry) or
+  // RaftTimeoutError (outcome unknown: retry with the same session seq).
+  propose(command: Uint8Array): Promise<Uint8Array> {
+    if (this.stopped) return Promise.reject(new RaftError('RAFT_STOPPED', 'node stopped'));
+    let slot: { index: number; term: number };
+    try {
+      slot = this.core.propose(command);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    this.schedulePump();
+    return new Promise((resolve, reject) => {
+      const old = this.proposals.get(slot.index);
+      if (old !== undefined) this.settle(this.proposals, slot.index, new ProposalDroppedError());
+      const timer = this.clock.setTimeout(() => this.settle(this.proposals, slot.index, new RaftTimeoutError('proposal')), this.requestTimeoutMs);
+      this.proposals.set(slot.index, { term: slot.term, resolve, reject, timer });
+    });
+  }
+
+  // Resolves with a linearizable answer to query from the local state machine.
+  read(query: Uint8Array): Promise<Uint8Array> {
+    if (this.stopped) return Promise.reject(new RaftError('RAFT_STOPPED', 'node stopped'));
+    const ctx = `${this.id}:${this.readCounter++}`;
+    let ok: boolean;
+    try {
+      ok = this.core.readIndex(ctx);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (!ok) return Promise.reject(new RaftError('RAFT_NO_LEADER', 'no known leader to confirm the read'));
+    this.schedulePump();
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => this.settle(this.reads, ctx, new RaftTimeoutError('read')), this.requestTimeoutMs);
+      this.reads.set(ctx, { query, index: null, resolve, reject, timer });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker !== null) this.clock.clearInterval(this.ticker);
+    for (const k of [...this.proposals.keys()]) this.settle(this.proposals, k, new RaftError('RAFT_STOPPED', 'node stopped'));
+    for (const k of [...this.reads.keys()]) this.settle(this.reads, k, new RaftError('RAFT_STOPPED', 'node stopped'));
+    await this.opts.transport.close();
+    await this.opts.storage.close();
+  }
+
+  private settle<K>(map: Map<K, Waiter>, key: K, err: Error | null, value?: Uint8Array): void {
+    const w = map.get(key);
+    if (w === undefined) return;
+    map.delete(key);
+    this.clock.clearTimeout(w.timer);
+    if (err === null) w.resolve(value!);
+    else w.reject(err);
+  }
+
+  // Defers the Ready to the end of the current event-loop turn, so that every proposal and
+  // message of this turn lands in one batch.
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.stopped) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    if (this.persisting) {
+      // The next Ready must wait for the fsync in flight, but commits and confirmed reads
+      // need not: apply and answer them now.
+      this.applyEntries(this.core.takeCommitted());
+      if (this.appliedIndex > 0) this.core.appliedTo(this.appliedIndex);
+      this.noteReadStates(this.core.takeReadStates());
+      for (const m of this.core.takeEarlyMessages()) this.opts.transport.send(m);
+      return;
+    }
+    // Apply what is already committed and durable first, so the Ready carries as little
+    // apply work as possible behind its fsync.
+    this.applyEntries(this.core.takeCommitted());
+    if (this.appliedIndex > 0) this.core.appliedTo(this.appliedIndex);
+    if (!this.core.hasReady()) return;
+    const rd = this.core.ready();
+    this.persisting = true;
+    const early = rd.messages.filter(sendableBeforePersist);
+    for (const m of early) this.opts.transport.send(m);
+    // Like etcd's MustSync: a Ready that only moves the commit index needs no fsync.
+    const hs = rd.hardState;
+    const sync = rd.entries.length > 0 || (hs !== null && (hs.term !== this.syncedTerm || hs.vote !== this.syncedVote));
+    if (hs !== null) {
+      this.syncedTerm = hs.term;
+      this.syncedVote = hs.vote;
+    }
+    this.opts.storage.save(hs, rd.entries, sync).then(
+      () => this.afterPersist(rd, early.length > 0),
+      (err: unknown) => this.fatal(err),
+    );
+  }
+
+  private afterPersist(rd: Ready, sentEarly: boolean): void {
+    if (this.stopped) return;
+    for (const m of rd.messages) {
+      if (!(sentEarly && sendableBeforePersist(m))) this.opts.transport.send(m);
+    }
+    this.applyEntries(rd.committedEntries);
+    this.core.advance();
+    this.noteReadStates(rd.readStates);
+    this.persisting = false;
+    this.pump();
+  }
+
+  private applyEntries(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      const result = e.kind === EntryKind.normal ? this.opts.stateMachine.apply(e.index, e.data) : new Uint8Array(0);
+      this.appliedIndex = e.index;
+      const w = this.proposals.get(e.index);
+      if (w !== undefined) this.settle(this.proposals, e.index, w.term === e.term ? null : new ProposalDroppedError(), result);
+    }
+  }
+
+  private noteReadStates(states: readonly ReadState[]): void {
+    for (const rs of states) {
+      const w = this.reads.get(rs.ctx);
+      if (w !== undefined) w.index = rs.index;
+    }
+    for (const [ctx, w] of this.reads) {
+      if (w.index !== null && w.index <= this.appliedIndex) this.settle(this.reads, ctx, null, this.opts.stateMachine.query(w.query));
+    }
+  }
+
+  private fatal(err: unknown): void {
+    this.opts.onFatal?.(err);
+    void this.stop();
+  }
+}

@@ -1,0 +1,55 @@
+// Simulated Raft storage with a durable and a pending layer. A Ready's writes land in the
+// pending layer; the simulated fsync moves them to the durable layer; a crash discards the
+// pending layer. A restarted node sees only what was durable, exactly like a real disk.
+
+import type { Entry, HardState, InitialState, Ready } from '../../../src/metadata/raft/types.js';
+import { emptyHardState } from '../../../src/metadata/raft/types.js';
+
+interface Write {
+  readonly hardState: HardState | null;
+  readonly entries: readonly Entry[];
+}
+
+export class SimStore {
+  hardState: HardState = emptyHardState;
+  entries: Entry[] = [];
+  snapshotIndex = 0;
+  snapshotTerm = 0;
+  private pending: Write | null = null;
+  fsyncs = 0;
+
+  write(rd: Ready): void {
+    this.pending = { hardState: rd.hardState, entries: rd.entries };
+  }
+
+  hasPending(): boolean {
+    return this.pending !== null;
+  }
+
+  flush(): void {
+    const w = this.pending;
+    if (w === null) return;
+    this.pending = null;
+    this.fsyncs++;
+    if (w.entries.length > 0) {
+      const first = w.entries[0]!.index;
+      this.entries.length = Math.max(0, first - this.snapshotIndex - 1);
+      for (const e of w.entries) this.entries.push(e);
+    }
+    if (w.hardState !== null) this.hardState = w.hardState;
+  }
+
+  crash(): void {
+    this.pending = null;
+  }
+
+  initialState(): InitialState {
+    return {
+      hardState: this.hardState,
+      entries: this.entries.slice(),
+      snapshotIndex: this.snapshotIndex,
+      snapshotTerm: this.snapshotTerm,
+      applied: this.snapshotIndex,
+    };
+  }
+}

@@ -1,0 +1,198 @@
+// Direct tests of the Raft core: messages in, Ready batches out, no simulator.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Raft } from '../../../../src/metadata/raft/raft.js';
+import { NotLeaderError } from '../../../../src/metadata/raft/errors.js';
+import { EntryKind, emptyInitialState, type Message, type Ready } from '../../../../src/metadata/raft/types.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+function node(id: string, voters: string[], random = () => 0): Raft {
+  return new Raft({ id, voters, electionTicks: 10, heartbeatTicks: 2, random }, emptyInitialState);
+}
+
+// Drives a set of cores with instant, lossless delivery until nothing is left to do.
+function settle(cores: Map<string, Raft>, isolated = new Set<string>()): Ready[] {
+  const seen: Ready[] = [];
+  for (let round = 0; round < 1000; round++) {
+    let progress = false;
+    const outbox: Message[] = [];
+    for (const r of cores.values()) {
+      if (!r.hasReady()) continue;
+      progress = true;
+      const rd = r.ready();
+      seen.push(rd);
+      outbox.push(...rd.messages);
+      r.advance();
+    }
+    for (const m of outbox) {
+      if (isolated.has(m.from) || isolated.has(m.to)) continue;
+      cores.get(m.to)?.step(m);
+    }
+    if (!progress) return seen;
+  }
+  throw new Error('did not settle');
+}
+
+function group(n: number): Map<string, Raft> {
+  const ids = Array.from({ length: n }, (_, i) => `n${i + 1}`);
+  return new Map(ids.map((id) => [id, node(id, ids)]));
+}
+
+test('a single voter elects itself and commits a proposal after persisting it', () => {
+  const r = node('a', ['a']);
+  for (let i = 0; i < 20 && r.role !== 'leader'; i++) r.tick();
+  assert.equal(r.role, 'leader');
+  const slot = r.propose(enc('x'));
+  const readies = settle(new Map([['a', r]]));
+  const applied = readies.flatMap((rd) => rd.committedEntries);
+  assert.deepEqual(applied.map((e) => e.kind), [EntryKind.noop, EntryKind.normal]);
+  assert.equal(applied[1]!.index, slot.index);
+  assert.equal(r.log.committed, 2);
+});
+
+test('a proposal to a follower is refused with a leader hint', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  assert.equal(a.role, 'leader');
+  assert.throws(() => cores.get('n2')!.propose(enc('x')), (e: unknown) => e instanceof NotLeaderError && e.leaderHint === 'n1');
+});
+
+test('pre-vote: an isolated node does not inflate its term', () => {
+  const cores = group(3);
+  cores.get('n1')!.campaign();
+  settle(cores);
+  const c = cores.get('n3')!;
+  const term = c.term;
+  for (let i = 0; i < 200; i++) {
+    c.tick();
+    settle(cores, new Set(['n3']));
+  }
+  assert.equal(c.term, term, 'term must not grow while pre-votes fail');
+  assert.notEqual(c.role, 'leader');
+});
+
+test('check-quorum: a leader cut off from its quorum steps down within an election timeout', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  assert.equal(a.role, 'leader');
+  let ticks = 0;
+  while (a.role === 'leader' && ticks < 100) {
+    a.tick();
+    ticks++;
+    settle(cores, new Set(['n1']));
+  }
+  assert.equal(a.role, 'follower');
+  assert.ok(ticks <= 2 * 10, `stepped down after ${ticks} ticks`);
+});
+
+test('ReadIndex: a leader confirms reads with one heartbeat round and answers in order', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.propose(enc('x'));
+  settle(cores);
+  assert.ok(a.readIndex('r1'));
+  assert.ok(cores.get('n2')!.readIndex('r2'));
+  const states = settle(cores).flatMap((rd) => rd.readStates);
+  assert.deepEqual(
+    states.map((s) => [s.ctx, s.index]).sort(),
+    [
+      ['r1', 2],
+      ['r2', 2],
+    ],
+  );
+});
+
+test('ReadIndex: an isolated leader cannot confirm a read', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.readIndex('r');
+  const states = settle(cores, new Set(['n1'])).flatMap((rd) => rd.readStates);
+  assert.equal(states.length, 0);
+});
+
+test('fast back-tracking skips a conflicting term in one round trip', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  // n3 is cut off while n1 piles up 100 entries it cannot commit alone... n2 gets them too.
+  const cut = new Set(['n3']);
+  for (let i = 0; i < 100; i++) a.propose(enc(`e${i}`));
+  settle(cores, cut);
+  const c = cores.get('n3')!;
+  // n3 rejoins: count the append rejections it sends while catching up.
+  let rejections = 0;
+  for (let round = 0; round < 50 && c.log.lastIndex() < a.log.lastIndex(); round++) {
+    a.tick();
+    a.tick();
+    for (const r of cores.values()) {
+      if (!r.hasReady()) continue;
+      const rd = r.ready();
+      r.advance();
+      for (const m of rd.messages) {
+        if (m.type === 'appendResp' && m.reject) rejections++;
+        cores.get(m.to)!.step(m);
+      }
+    }
+  }
+  assert.equal(c.log.lastIndex(), a.log.lastIndex());
+  assert.ok(rejections <= 1, `${rejections} rejections`);
+});
+
+test('a follower never acknowledges before its Ready is taken (durability contract)', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.propose(enc('x'));
+  const rd = a.ready();
+  a.advance();
+  const b = cores.get('n2')!;
+  for (const m of rd.messages) if (m.to === 'n2') b.step(m);
+  const brd = b.ready();
+  // The acknowledgement travels in the same Ready as the entries it acknowledges.
+  const ack = brd.messages.find((m) => m.type === 'appendResp' && !m.reject);
+  assert.ok(ack !== undefined && ack.type === 'appendResp');
+  const last = brd.entries[brd.entries.length - 1];
+  assert.ok(last !== undefined && ack.index <= last.index);
+  b.advance();
+});
+
+test('ReadIndex: a heartbeat sent before a read arrived never confirms that read', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.readIndex('early');
+  // The periodic heartbeat goes out now, carrying the early read's round.
+  a.tick();
+  a.tick();
+  a.readIndex('late');
+  const rd = a.ready();
+  a.advance();
+  const heartbeats = rd.messages.filter((m) => m.type === 'heartbeat');
+  const rounds = [...new Set(heartbeats.map((m) => (m.type === 'heartbeat' ? m.readRound : 0)))].sort();
+  assert.equal(rounds.length, 2, 'the late read needs a round of its own');
+  // Deliver only the first round's heartbeats and their answers.
+  for (const m of heartbeats) {
+    if (m.type !== 'heartbeat' || m.readRound !== rounds[0]) continue;
+    const f = cores.get(m.to)!;
+    f.step(m);
+    const frd = f.ready();
+    f.advance();
+    for (const resp of frd.messages) a.step(resp);
+  }
+  const states = a.ready().readStates.map((s) => s.ctx);
+  a.advance();
+  assert.deepEqual(states, ['early']);
+});
