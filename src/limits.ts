@@ -66,9 +66,13 @@ export const limits = Object.freeze({
   // ---- Pipeline: CDC, compression, erasure coding (owned by src/pipeline/) ----
   // zstd level for chunk compression; level 1 measured fastest for the ratio it
   // gets on backup-like data (docs/chunking.md).
-  compressionZstdLevel: 1,
+  compressionZstdLevel: 3,
   // A chunk stays compressed only if zstd saves at least 1/this of its size.
   compressionSavingsDivisorMin: 16,
+  // Before compressing a chunk of at least 2 x slices x sliceBytes, a level-1
+  // probe of that many evenly spaced slices decides whether to try at all.
+  compressionProbeSlices: 4,
+  compressionProbeSliceBytes: 4096,
   // @ronomon/reed-solomon supports k <= 24 and m <= 6; we cap k + m lower, since a
   // stripe is spread over that many distinct drives.
   erasureDataFragmentsMax: 16,
