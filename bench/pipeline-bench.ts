@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Chunker, type ChunkerEngine, type ChunkerParams } from '../src/pipeline/cdc.js';
 import { ChunkCompressor, compressChunk } from '../src/pipeline/compression.js';
 import { ErasureCoder } from '../src/pipeline/erasure.js';
-import { fingerprint } from '../src/pipeline/fingerprint.js';
+import { fingerprint, fingerprintAsync } from '../src/pipeline/fingerprint.js';
 import { limits } from '../src/limits.js';
 import { corpusData, randomData, textData } from './pipeline-data.js';
 
@@ -65,6 +65,10 @@ async function chunkingRows(inputs: Record<string, Buffer>, runs: number): Promi
   const data = inputs.random!;
   const chunks = fixedChunks(data, defaults.avgSizeBytes);
   rows.push({ stage: 'SHA-256 fingerprint', data: 'random', mbPerSecond: await median(runs, data.length, () => chunks.forEach((c) => fingerprint(c))), note: '256 KiB chunks' });
+  for (const inFlight of [1, 4]) {
+    const mb = await median(runs, data.length, () => codeAll(chunks, inFlight, (c) => fingerprintAsync(c)));
+    rows.push({ stage: 'SHA-256 fingerprintAsync (thread pool)', data: 'random', mbPerSecond: mb, note: `256 KiB chunks, ${inFlight} in flight` });
+  }
   return rows;
 }
 
