@@ -24,7 +24,7 @@
 
 import { limits } from '../limits.js';
 import { assert } from '../util/assert.js';
-import { WasmGearScanner } from './cdc-wasm.js';
+import { WasmGearScanner, wasmAvailable } from './cdc-wasm.js';
 
 /** Bumped whenever anything that decides a boundary changes. */
 export const CHUNKER_VERSION = 1;
@@ -170,7 +170,7 @@ export class Chunker {
 
   constructor(params: ChunkerParams, engine: ChunkerEngine = 'wasm') {
     validateChunkerParams(params);
-    this.engine = engine;
+    this.engine = engine === 'wasm' && !wasmAvailable() ? 'js' : engine;
     this.minBytes = params.minSizeBytes;
     this.avgBytes = params.avgSizeBytes;
     this.maxBytes = params.maxSizeBytes;
