@@ -164,6 +164,11 @@ export class BackupTree {
     while (bytes < options.treeBytes) bytes += this.createFile().content.length;
   }
 
+  /** The current files in path order. */
+  entries(): { path: string; content: Buffer; mtimeSeconds: number }[] {
+    return [...this.files.keys()].sort().map((path) => ({ path, ...this.files.get(path)! }));
+  }
+
   /** The current state as a tar-like stream, in pieces. */
   snapshot(): Buffer[] {
     const pieces: Buffer[] = [];

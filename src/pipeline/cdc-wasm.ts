@@ -129,7 +129,22 @@ function assembleModule(): Uint8Array {
 }
 
 // Compiled once per process: a WebAssembly.Module is immutable and shareable.
-const scanModule = new WebAssembly.Module(assembleModule());
+// null where WebAssembly is unavailable (node --jitless): chunkers then stay on
+// the JavaScript loop, which cuts at the same places.
+const scanModule: WebAssembly.Module | null = compileScanModule();
+
+function compileScanModule(): WebAssembly.Module | null {
+  try {
+    return new WebAssembly.Module(assembleModule());
+  } catch {
+    return null;
+  }
+}
+
+/** Whether WasmGearScanner can be constructed in this process. */
+export function wasmAvailable(): boolean {
+  return scanModule !== null;
+}
 
 type ScanFn = (ptr: number, len: number, h: number, mask: number) => number;
 
@@ -146,6 +161,7 @@ export class WasmGearScanner {
   private readonly scan: ScanFn;
 
   constructor(gear: Int32Array) {
+    if (scanModule === null) throw new Error('WebAssembly is not available in this process');
     const instance = new WebAssembly.Instance(scanModule, {});
     const memory = instance.exports.memory as WebAssembly.Memory;
     this.scan = instance.exports.scan as ScanFn;

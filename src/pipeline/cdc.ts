@@ -24,7 +24,7 @@
 
 import { limits } from '../limits.js';
 import { assert } from '../util/assert.js';
-import { WasmGearScanner } from './cdc-wasm.js';
+import { WasmGearScanner, wasmAvailable } from './cdc-wasm.js';
 
 /** Bumped whenever anything that decides a boundary changes. */
 export const CHUNKER_VERSION = 1;
@@ -84,9 +84,12 @@ const GEAR_TABLE_WORDS = [
   0x90168429, 0x7a047440, 0x8d98c427, 0x6b9f08d7, 0xf81c8cf7, 0xabcb2e82, 0x55eaaf0d, 0x23fe8e58,
 ];
 
-/** The gear table as signed 32-bit integers, the form the hot loop reads. */
+// Built once; never written to (chunkers only read it, gearTable() hands out copies).
+const GEAR_TABLE = Int32Array.from(GEAR_TABLE_WORDS, (word) => word | 0);
+
+/** A copy of the gear table as signed 32-bit integers, the form the hot loop reads. */
 export function gearTable(): Int32Array {
-  return Int32Array.from(GEAR_TABLE_WORDS, (word) => word | 0);
+  return GEAR_TABLE.slice();
 }
 
 export interface ChunkerParams {
@@ -97,10 +100,14 @@ export interface ChunkerParams {
   normalizationLevel?: number;
 }
 
+/** Bytes a 'wasm' chunker hashes in JavaScript before it instantiates WASM. */
+export const WASM_AFTER_BYTES = 128 * 1024;
+
 /**
  * Which implementation runs the hot loop. Both cut at identical places (the unit
- * tests hold both to the same reference); 'wasm' is faster, 'js' is the fallback
- * and the readable statement of the loop.
+ * tests hold both to the same reference); 'wasm' is faster on long streams (and
+ * starts in JavaScript, see WASM_AFTER_BYTES), 'js' is the fallback and the readable
+ * statement of the loop.
  */
 export type ChunkerEngine = 'wasm' | 'js';
 
@@ -143,8 +150,14 @@ function topBitsMask(bits: number): number {
  * emitted); each chunk is copied once, when it is emitted, into its own Buffer.
  */
 export class Chunker {
-  private readonly gear = gearTable();
-  private readonly wasm: WasmGearScanner | null;
+  private readonly gear = GEAR_TABLE;
+  private readonly engine: ChunkerEngine;
+  // Instantiating WebAssembly costs ~100 µs (measured 75-140), about what the
+  // JavaScript loop needs for ~80 KiB more than WASM would. So the first
+  // WASM_AFTER_BYTES hashed by a chunker go through JavaScript and only longer
+  // streams instantiate WASM; objects below min never hash at all.
+  private wasm: WasmGearScanner | null = null;
+  private jsHashedBytes = 0;
   private readonly minBytes: number;
   private readonly avgBytes: number;
   private readonly maxBytes: number;
@@ -157,7 +170,7 @@ export class Chunker {
 
   constructor(params: ChunkerParams, engine: ChunkerEngine = 'wasm') {
     validateChunkerParams(params);
-    this.wasm = engine === 'wasm' ? new WasmGearScanner(this.gear) : null;
+    this.engine = engine === 'wasm' && !wasmAvailable() ? 'js' : engine;
     this.minBytes = params.minSizeBytes;
     this.avgBytes = params.avgSizeBytes;
     this.maxBytes = params.maxSizeBytes;
@@ -233,13 +246,15 @@ export class Chunker {
    * Unrolled by four: it measured ~15% faster than the plain loop in V8.
    */
   private scanRegion(data: Uint8Array, from: number, lim: number, mask: number): number {
-    const wasm = this.wasm;
-    if (wasm !== null) {
+    if (this.engine === 'wasm' && (this.wasm !== null || this.jsHashedBytes >= WASM_AFTER_BYTES)) {
+      this.wasm ??= new WasmGearScanner(this.gear);
+      const wasm = this.wasm;
       wasm.hash = this.hash;
       const end = wasm.scanRegion(data, from, lim, mask);
       this.hash = wasm.hash;
       return end;
     }
+    this.jsHashedBytes += lim - from;
     const gear = this.gear;
     let h = this.hash;
     let i = from;

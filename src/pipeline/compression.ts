@@ -17,7 +17,8 @@ export type Codec = 'none' | 'zstd';
 
 /**
  * Persistent codec ids, format version CODEC_IDS_VERSION = 1. Ids are never reused:
- * 0 = none (raw bytes), 1 = zstd (one zstd frame with the content size in its header).
+ * 0 = none (raw bytes), 1 = zstd (one zstd frame with the content size and an
+ * XXH64 content checksum in it; frames without the checksum decode too).
  */
 export const CODEC_IDS_VERSION = 1;
 export const CODEC_IDS: Readonly<Record<Codec, number>> = Object.freeze({ none: 0, zstd: 1 });
@@ -58,8 +59,24 @@ export class ChunkCompressor {
   private readonly cctx = new zstd.CCtx();
   private readonly dctx = new zstd.DCtx();
   private scratch: Buffer = Buffer.alloc(0);
+  private readonly sample = Buffer.allocUnsafe(limits.compressionProbeSlices * limits.compressionProbeSliceBytes);
 
-  constructor(readonly level: number = limits.compressionZstdLevel) {}
+  /**
+   * `probe`: before compressing a large chunk at `level`, compress a sample of it
+   * at level 1 and store the chunk raw if the sample does not shrink. zstd gives
+   * up on incompressible input much faster at level 1 than at 3, so this keeps
+   * incompressible writes fast while compressible data gets the better level.
+   */
+  constructor(
+    readonly level: number = limits.compressionZstdLevel,
+    readonly probe: boolean = true,
+  ) {
+    this.cctx.setParameter(zstd.CParameter.compressionLevel, level);
+    // A 4-byte XXH64 of the content in every frame: decompression then detects
+    // corrupt stored bytes itself instead of returning wrong ones, even if a
+    // fragment checksum upstream was skipped or collided. It costs ~nothing.
+    this.cctx.setParameter(zstd.CParameter.checksumFlag, 1);
+  }
 
   /**
    * Returns zstd bytes when they save at least 1/compressionSavingsDivisorMin of
@@ -69,11 +86,35 @@ export class ChunkCompressor {
     const rawBytes = data.length;
     const keepBytesMax = rawBytes - Math.ceil(rawBytes / limits.compressionSavingsDivisorMin);
     if (keepBytesMax <= 0) return { codec: 'none', data: asBuffer(data) };
-    const bound = zstd.compressBound(rawBytes);
-    if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(bound);
-    const written = this.cctx.compress(this.scratch, data, this.level);
+    if (this.probe && rawBytes >= 2 * this.sample.length && !this.sampleShrinks(data)) {
+      return { codec: 'none', data: asBuffer(data) };
+    }
+    this.reserveScratch(rawBytes);
+    const written = this.cctx.compress2(this.scratch, data);
     if (written > keepBytesMax) return { codec: 'none', data: asBuffer(data) };
     return { codec: 'zstd', data: Buffer.from(this.scratch.subarray(0, written)) };
+  }
+
+  /**
+   * Compresses evenly spaced slices (start, end and between) at level 1 and says
+   * whether they shrink by the keep threshold. Spreading the slices catches a
+   * chunk whose compressible part is not at its start, like a tar stream's.
+   */
+  private sampleShrinks(data: Uint8Array): boolean {
+    const slices = limits.compressionProbeSlices;
+    const sliceBytes = limits.compressionProbeSliceBytes;
+    for (let s = 0; s < slices; s++) {
+      const from = Math.floor(((data.length - sliceBytes) * s) / (slices - 1));
+      this.sample.set(data.subarray(from, from + sliceBytes), s * sliceBytes);
+    }
+    this.reserveScratch(this.sample.length);
+    const written = this.cctx.compress(this.scratch, this.sample, 1);
+    return written <= this.sample.length - this.sample.length / limits.compressionSavingsDivisorMin;
+  }
+
+  private reserveScratch(rawBytes: number): void {
+    const bound = zstd.compressBound(rawBytes);
+    if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(bound);
   }
 
   /**

@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { Chunker, ChunkerParamsError, GEAR_SEED, gearTable, type ChunkerEngine, type ChunkerParams } from '../../../src/pipeline/cdc.js';
+import {
+  Chunker,
+  ChunkerParamsError,
+  GEAR_SEED,
+  gearTable,
+  WASM_AFTER_BYTES,
+  type ChunkerEngine,
+  type ChunkerParams,
+} from '../../../src/pipeline/cdc.js';
 
 const small: ChunkerParams = { minSizeBytes: 1024, avgSizeBytes: 4096, maxSizeBytes: 16384 };
 
@@ -113,6 +121,18 @@ test('property: both chunker engines match the plain reference rule', () => {
     ),
     { numRuns: 80 },
   );
+});
+
+test('the wasm engine starts in JavaScript and hands over mid-stream without moving a boundary', () => {
+  // WASM_AFTER_BYTES is crossed inside some region of some chunk here, with
+  // pieces that split regions at odd places.
+  const data = pseudoRandomBytes(99, 4 * WASM_AFTER_BYTES + 12_345);
+  const loose = { minSizeBytes: 1024, avgSizeBytes: 65536, maxSizeBytes: 262144 };
+  for (const params of [small, loose]) {
+    const expected = referenceLengths(data, params);
+    assert.deepEqual(lengths(chunkAll(params, splitBySizes(data, [997, 65536, 3]), 'wasm')), expected);
+    assert.deepEqual(lengths(chunkAll(params, [data], 'wasm')), expected);
+  }
 });
 
 test('fixed input, fixed boundaries (guards the gear table and the algorithm)', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FINGERPRINT_SIZE_BYTES, fingerprint, fingerprintHex } from '../../../src/pipeline/fingerprint.js';
+import { FINGERPRINT_SIZE_BYTES, fingerprint, fingerprintAsync, fingerprintHex } from '../../../src/pipeline/fingerprint.js';
 
 test('fingerprint is SHA-256 of the bytes (known answers)', () => {
   assert.equal(fingerprint(new Uint8Array(0)).toString('hex'), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
@@ -28,5 +28,16 @@ test('property: a one-bit change changes the fingerprint', () => {
       changed[at % bytes.length] ^= 1 << bit;
       assert.notDeepEqual(fingerprint(changed), fingerprint(bytes));
     }),
+  );
+});
+
+test('property: fingerprintAsync (thread pool) equals fingerprint', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 300_000 }), fc.nat(16), async (bytes, pad) => {
+      const backing = new Uint8Array(bytes.length + pad);
+      backing.set(bytes, pad);
+      assert.deepEqual(await fingerprintAsync(backing.subarray(pad)), fingerprint(bytes));
+    }),
+    { numRuns: 30 },
   );
 });
