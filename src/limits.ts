@@ -35,7 +35,7 @@ export const limits = Object.freeze({
   uploadsListMax: 1000,
 
   // Content-defined chunking defaults (bytes); see docs/chunking.md for the measurement.
-  chunkSizeBytesMin: 64 * 1024,
+  chunkSizeBytesMin: 128 * 1024,
   chunkSizeBytesAvg: 256 * 1024,
   chunkSizeBytesMax: 1024 * 1024,
   // Hard bounds any configuration must respect.
