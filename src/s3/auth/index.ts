@@ -26,7 +26,8 @@ import type { AuthOptions, AuthRequest, AuthResult, CredentialLookup, Credential
 export type {
   AuthOptions, AuthRequest, AuthResult, ChunkSigningContext, CredentialLookup, Credentials, PayloadMode,
 } from './types.js';
-export { createPayloadVerifier, type PayloadVerifier } from './payload.js';
+export { createPayloadVerifier, type PayloadVerifier, type VerifiedChecksum } from './payload.js';
+export { authRequestFromIncoming } from './request.js';
 
 const presignParams = [
   'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature',
