@@ -26,7 +26,7 @@ import type { AuthOptions, AuthRequest, AuthResult, CredentialLookup, Credential
 export type {
   AuthOptions, AuthRequest, AuthResult, ChunkSigningContext, CredentialLookup, Credentials, PayloadMode,
 } from './types.js';
-export { createPayloadVerifier, type PayloadVerifier, type VerifiedChecksum } from './payload.js';
+export { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions, type VerifiedChecksum } from './payload.js';
 export { authRequestFromIncoming } from './request.js';
 
 const presignParams = [
