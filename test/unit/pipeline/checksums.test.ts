@@ -112,9 +112,16 @@ test('combining works for part sizes far beyond memory (5 GiB parts, 10,000 part
   const dB = createChecksum('CRC64NVME'); dB.update(Buffer.from('middle'));
   const dC = createChecksum('CRC64NVME'); dC.update(Buffer.from('tail'));
   const [x, y, z] = [dA.digest(), dB.digest(), dC.digest()];
-  const left = combineChecksums('CRC64NVME', combineChecksums('CRC64NVME', x, y, 6), z, 4);
-  const right = combineChecksums('CRC64NVME', x, combineChecksums('CRC64NVME', y, z, 4), 10);
-  assert.deepEqual(left, right);
+  // The identity is algebraic, so it holds for any digests and lengths, and with lengths up to
+  // 5 TiB it exercises the high entries of the x^(2^k) table in different combinations.
+  for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME'] as const) {
+    const d = (s: string) => { const c = createChecksum(alg); c.update(Buffer.from(s)); return c.digest(); };
+    for (const [lb, lc] of [[6, 4], [5 * 2 ** 30, 4], [3, 5 * 2 ** 40 - 3], [2 ** 33 + 12_345, 2 ** 37 - 1]] as const) {
+      const left = combineChecksums(alg, combineChecksums(alg, d('head'), d('middle'), lb), d('tail'), lc);
+      const right = combineChecksums(alg, d('head'), combineChecksums(alg, d('middle'), d('tail'), lc), lb + lc);
+      assert.deepEqual(left, right, `${alg} ${lb} ${lc}`);
+    }
+  }
   const start = process.hrtime.bigint();
   let acc = x;
   for (let i = 0; i < 10_000; i++) acc = combineChecksums('CRC64NVME', acc, z, 5 * 1024 * 1024 * 1024);
