@@ -63,6 +63,10 @@ export const limits = Object.freeze({
   manifestCacheEntriesMax: 10_000,
   chunkCacheEntriesMax: 100_000,
 
+  // SigV4 authentication (src/s3/auth): derived signing keys kept per gateway, one per
+  // access key, day, region and service.
+  signingKeyCacheEntriesMax: 4096,
+
   // Shutdown.
   shutdownGraceMs: 10_000,
 });

@@ -28,6 +28,7 @@ export type {
 } from './types.js';
 export { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions, type VerifiedChecksum } from './payload.js';
 export { authRequestFromIncoming } from './request.js';
+export { SigningKeyCache } from './signing-key-cache.js';
 
 const presignParams = [
   'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature',
@@ -102,7 +103,7 @@ function checkUnsignedHeaders(req: AuthRequest, signed: readonly string[], exemp
 }
 
 function verifySignature(
-  req: AuthRequest, scope: CredentialScope, creds: Credentials, parts: {
+  req: AuthRequest, scope: CredentialScope, creds: Credentials, opts: AuthOptions, parts: {
     amzDate: string; signedHeaders: string[]; signedHeadersText: string; query: string; payloadHash: string; signature: string;
   },
 ): { key: Buffer; signature: string } {
@@ -115,7 +116,8 @@ function verifySignature(
     payloadHash: parts.payloadHash,
   });
   const sts = stringToSign(parts.amzDate, scope.scope, creq);
-  const key = signingKey(creds.secretAccessKey, scope.date, scope.region, scope.service);
+  const key = opts.signingKeys?.get(scope.accessKeyId, creds.secretAccessKey, scope.date, scope.region, scope.service)
+    ?? signingKey(creds.secretAccessKey, scope.date, scope.region, scope.service);
   const expected = signHex(key, sts);
   if (!signaturesEqual(expected, parts.signature)) {
     throw new S3Error('SignatureDoesNotMatch', undefined, {
@@ -151,7 +153,7 @@ function authenticateHeader(
   const payloadHash = contentSha === undefined ? emptySha256Hex : contentSha.trim();
   // Validate the payload hash before the signature so that a malformed value is reported as such.
   classifyContentSha256(contentSha);
-  const { key, signature } = verifySignature(req, scope, creds, {
+  const { key, signature } = verifySignature(req, scope, creds, opts, {
     amzDate: time.amzDate, signedHeaders, signedHeadersText: parsed.signedHeaders,
     query: canonicalQuery(req.rawQuery), payloadHash, signature: parsed.signature,
   });
@@ -243,7 +245,7 @@ function authenticatePresigned(
   if (kind !== 'unsigned' && kind !== 'sha256') {
     throw new S3Error('InvalidRequest', 'Streaming payloads cannot be combined with presigned URLs.');
   }
-  verifySignature(req, scope, creds, {
+  verifySignature(req, scope, creds, opts, {
     amzDate: q['X-Amz-Date'], signedHeaders, signedHeadersText: q['X-Amz-SignedHeaders'],
     query: canonicalQuery(req.rawQuery, 'X-Amz-Signature'), payloadHash, signature: q['X-Amz-Signature'],
   });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import aws4 from 'aws4';
-import { authenticate } from '../../../../src/s3/auth/index.js';
+import { authenticate, SigningKeyCache } from '../../../../src/s3/auth/index.js';
 import type { AuthRequest } from '../../../../src/s3/auth/types.js';
 import { S3Error } from '../../../../src/s3/errors.js';
 import { formatAmzDate } from '../../../../src/s3/auth/parse.js';
@@ -178,4 +178,18 @@ test('presigned: expiry bounds, expiry, not-yet-valid and tampering', () => {
 
 test('SigV2 presigned URLs are refused rather than treated as anonymous', () => {
   rejects({ method: 'GET', rawPath: '/b/k', rawQuery: 'AWSAccessKeyId=AK&Expires=1&Signature=abc', headers: { host } }, 'AccessDenied');
+});
+
+test('a signing-key cache gives the same answers, reuses keys, and follows a rotated secret', () => {
+  const cache = new SigningKeyCache(2);
+  const req = signed({ method: 'PUT', body: 'cached' });
+  assert.equal(authenticate(req, lookup, nowMs, { signingKeys: cache }).anonymous, false);
+  assert.equal(authenticate(req, lookup, nowMs, { signingKeys: cache }).anonymous, false);
+  const k1 = cache.get('AKTESSERA', creds.secretAccessKey, '20260115', 'us-east-1', 's3');
+  assert.equal(cache.get('AKTESSERA', creds.secretAccessKey, '20260115', 'us-east-1', 's3'), k1);
+  assert.deepEqual(k1, signingKey(creds.secretAccessKey, '20260115', 'us-east-1', 's3'));
+  // After rotation, the old signature must fail although a key for the old secret is cached.
+  const rotated = (id: string) => ({ accessKeyId: id, secretAccessKey: 'rotated' });
+  assert.throws(() => authenticate(req, rotated, nowMs, { signingKeys: cache }), (e: unknown) => e instanceof S3Error && e.code === 'SignatureDoesNotMatch');
+  assert.notDeepEqual(cache.get('AKTESSERA', 'rotated', '20260115', 'us-east-1', 's3'), k1);
 });
