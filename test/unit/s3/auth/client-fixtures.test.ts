@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { authenticate, createPayloadVerifier } from '../../../../src/s3/auth/index.js';
 import type { AuthRequest } from '../../../../src/s3/auth/types.js';
@@ -27,7 +28,8 @@ interface Capture {
   records: Recorded[];
 }
 
-const capture = JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/sigv4/clients/requests.json'), 'utf8')) as Capture;
+// Tests run from dist/test/…; the fixtures stay in the source tree.
+const capture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../../test/fixtures/sigv4/clients/requests.json', import.meta.url)), 'utf8')) as Capture;
 const lookup = (id: string) => (id === capture.accessKeyId ? { accessKeyId: id, secretAccessKey: capture.secretAccessKey } : undefined);
 
 /** What node's IncomingMessage would give: lower-case names, repeats joined with ', '. */
