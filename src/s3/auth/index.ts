@@ -58,7 +58,10 @@ export function authenticate(req: AuthRequest, lookup: CredentialLookup, nowMs: 
   if (query.some((p) => p.name === 'AWSAccessKeyId') && query.some((p) => p.name === 'Signature')) {
     throw new S3Error('AccessDenied', 'Signature Version 2 is not supported; sign requests with AWS Signature Version 4.');
   }
-  return { anonymous: true, payload: payloadModeFor(firstHeader(req, 'x-amz-content-sha256'), undefined) };
+  // An anonymous client made no claim about its body unless it sent x-amz-content-sha256
+  // (curl -T sends none), so absence means unsigned here, not "empty".
+  const contentSha = firstHeader(req, 'x-amz-content-sha256');
+  return { anonymous: true, payload: contentSha === undefined ? { kind: 'unsigned' } : payloadModeFor(contentSha, undefined) };
 }
 
 /** The request time of a header-authenticated request: x-amz-date, else the Date header. */
