@@ -75,6 +75,10 @@ test('aws-chunked framing errors: truncation, length mismatch, bad sizes, missin
   assert.ok(isCode((await run(Buffer.from('3\r\nabcX\r\n'), trailerHeaders(3))).error, 'InvalidRequest'));
   assert.ok(isCode((await run(Buffer.from('3\nabc\r\n'), trailerHeaders(3))).error, 'InvalidRequest'));
   assert.ok(isCode((await run(Buffer.concat([body, Buffer.from('extra')]))).error, 'InvalidRequest'));
+  // Trailer lines ending in a bare LF are accepted (their content is still verified).
+  const lfTrailer = Buffer.from(body.toString('latin1').replace(`${line}\r\n\r\n`, `${line}\n\n`), 'latin1');
+  assert.notDeepEqual(lfTrailer, body);
+  assert.equal((await run(lfTrailer)).error, undefined);
   // A trailing CRLF after the end is tolerated, as is a body that stops right after its trailer line.
   assert.equal((await run(Buffer.concat([body, Buffer.from('\r\n')]))).error, undefined);
   assert.equal((await run(body.subarray(0, body.length - 2))).error, undefined);
