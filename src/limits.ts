@@ -123,6 +123,9 @@ export const limits = Object.freeze({
   raftPeerSendBufferBytesMax: 16 * 1024 * 1024,
   raftPeerPendingFramesMax: 256,
   // ---- end Raft ----
+  // SigV4 authentication (src/s3/auth): derived signing keys kept per gateway, one per
+  // access key, day, region and service.
+  signingKeyCacheEntriesMax: 4096,
 
   // Shutdown.
   shutdownGraceMs: 10_000,

@@ -233,3 +233,83 @@ class Crc64Nvme implements Checksum {
     return out;
   }
 }
+
+// Combining CRCs: the CRC of A‖B from crc(A), crc(B) and B's length, without the bytes.
+// CompleteMultipartUpload needs it for FULL_OBJECT checksums (CRC64NVME always; CRC32 and
+// CRC32C when asked), which are the CRC of the whole object although only part CRCs were seen.
+// The method is zlib's crc32_combine: with init and final xor all ones, as all three CRCs
+// here have, crc(A‖B) = crc(A)·x^(8·|B|) mod P  xor  crc(B), in the reflected domain. It runs
+// once per part, so BigInt is fine.
+
+interface CrcParams {
+  widthBits: bigint;
+  polyReflected: bigint;
+  /** x^(2^k) mod P for k = 0…63, so that x^e costs one product per set bit of e. */
+  xPow2k: readonly bigint[];
+}
+
+function crcParams(widthBits: bigint, polyReflected: bigint): CrcParams {
+  const p: CrcParams = { widthBits, polyReflected, xPow2k: [] };
+  const table: bigint[] = [1n << (widthBits - 2n)];
+  for (let k = 1; k < 64; k++) table.push(mulModP(table[k - 1]!, table[k - 1]!, p));
+  return { widthBits, polyReflected, xPow2k: Object.freeze(table) };
+}
+
+/** a·b mod P, for polynomials in reflected bit order (bit width-1 is x^0). */
+function mulModP(a: bigint, b: bigint, p: Pick<CrcParams, 'widthBits' | 'polyReflected'>): bigint {
+  let m = 1n << (p.widthBits - 1n);
+  let product = 0n;
+  let bb = b;
+  while (m !== 0n) {
+    if ((a & m) !== 0n) product ^= bb;
+    m >>= 1n;
+    bb = (bb & 1n) !== 0n ? (bb >> 1n) ^ p.polyReflected : bb >> 1n;
+  }
+  return product;
+}
+
+/** x^e mod P for 0 <= e < 2^64. */
+function xPowModP(e: bigint, p: CrcParams): bigint {
+  let result = 1n << (p.widthBits - 1n);
+  let n = e;
+  for (let k = 0; n > 0n; k++, n >>= 1n) {
+    if ((n & 1n) !== 0n) result = mulModP(result, p.xPow2k[k]!, p);
+  }
+  return result;
+}
+
+const combinableCrcs: Readonly<Partial<Record<ChecksumAlgorithm, CrcParams>>> = Object.freeze({
+  CRC32: crcParams(32n, 0xedb88320n),
+  CRC32C: crcParams(32n, 0x82f63b78n),
+  CRC64NVME: crcParams(64n, 0x9a6c9329ac4bc9b5n),
+});
+
+/** Whether combineChecksums() supports the algorithm (the CRCs do; the SHAs cannot). */
+export function isCombinable(alg: ChecksumAlgorithm): boolean {
+  return combinableCrcs[alg] !== undefined;
+}
+
+/**
+ * The digest of A‖B given digest(A), digest(B) and |B| in bytes, for CRC32, CRC32C and
+ * CRC64NVME. Digests are the big-endian bytes that Checksum.digest() returns.
+ */
+export function combineChecksums(alg: ChecksumAlgorithm, first: Uint8Array, second: Uint8Array, secondLengthBytes: number): Buffer {
+  const p = combinableCrcs[alg];
+  if (p === undefined) throw new TypeError(`${alg} digests cannot be combined`);
+  const bytes = Number(p.widthBits / 8n);
+  if (first.length !== bytes || second.length !== bytes) throw new TypeError(`${alg} digests are ${bytes} bytes`);
+  const a = BigInt(`0x${Buffer.from(first).toString('hex')}`);
+  const b = BigInt(`0x${Buffer.from(second).toString('hex')}`);
+  const combined = mulModP(xPowModP(8n * BigInt(secondLengthBytes), p), a, p) ^ b;
+  return Buffer.from(combined.toString(16).padStart(bytes * 2, '0'), 'hex');
+}
+
+/**
+ * A multipart upload's COMPOSITE checksum as S3 shows it: the checksum of the concatenated
+ * part digests, base64, then '-' and the part count.
+ */
+export function compositeChecksum(alg: ChecksumAlgorithm, partDigests: readonly Uint8Array[]): string {
+  const c = createChecksum(alg);
+  for (const d of partDigests) c.update(d);
+  return `${c.digest().toString('base64')}-${partDigests.length}`;
+}

@@ -130,8 +130,11 @@ export class AwsChunkedDecoder extends Transform {
     const whole = this.line.length === 1 ? this.line[0]! : Buffer.concat(this.line);
     this.line.length = 0;
     this.lineBytes = 0;
-    if (whole.length < 2 || whole[whole.length - 2] !== 0x0d) throw framingError('line not terminated by CRLF');
-    onLine(whole.subarray(0, whole.length - 2).toString('latin1'));
+    const crlf = whole.length >= 2 && whole[whole.length - 2] === 0x0d;
+    // Trailer lines ending in a bare LF are taken too: their content is verified either way
+    // (by the trailer signature or the checksum), and not every client writes CRLF there.
+    if (!crlf && this.state !== 'trailer') throw framingError('line not terminated by CRLF');
+    onLine(whole.subarray(0, whole.length - (crlf ? 2 : 1)).toString('latin1'));
     return end;
   }
 

@@ -26,7 +26,9 @@ import type { AuthOptions, AuthRequest, AuthResult, CredentialLookup, Credential
 export type {
   AuthOptions, AuthRequest, AuthResult, ChunkSigningContext, CredentialLookup, Credentials, PayloadMode,
 } from './types.js';
-export { createPayloadVerifier, type PayloadVerifier } from './payload.js';
+export { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions, type VerifiedChecksum } from './payload.js';
+export { authRequestFromIncoming } from './request.js';
+export { SigningKeyCache } from './signing-key-cache.js';
 
 const presignParams = [
   'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature',
@@ -56,7 +58,10 @@ export function authenticate(req: AuthRequest, lookup: CredentialLookup, nowMs: 
   if (query.some((p) => p.name === 'AWSAccessKeyId') && query.some((p) => p.name === 'Signature')) {
     throw new S3Error('AccessDenied', 'Signature Version 2 is not supported; sign requests with AWS Signature Version 4.');
   }
-  return { anonymous: true, payload: payloadModeFor(firstHeader(req, 'x-amz-content-sha256'), undefined) };
+  // An anonymous client made no claim about its body unless it sent x-amz-content-sha256
+  // (curl -T sends none), so absence means unsigned here, not "empty".
+  const contentSha = firstHeader(req, 'x-amz-content-sha256');
+  return { anonymous: true, payload: contentSha === undefined ? { kind: 'unsigned' } : payloadModeFor(contentSha, undefined) };
 }
 
 /** The request time of a header-authenticated request: x-amz-date, else the Date header. */
@@ -101,7 +106,7 @@ function checkUnsignedHeaders(req: AuthRequest, signed: readonly string[], exemp
 }
 
 function verifySignature(
-  req: AuthRequest, scope: CredentialScope, creds: Credentials, parts: {
+  req: AuthRequest, scope: CredentialScope, creds: Credentials, opts: AuthOptions, parts: {
     amzDate: string; signedHeaders: string[]; signedHeadersText: string; query: string; payloadHash: string; signature: string;
   },
 ): { key: Buffer; signature: string } {
@@ -114,7 +119,8 @@ function verifySignature(
     payloadHash: parts.payloadHash,
   });
   const sts = stringToSign(parts.amzDate, scope.scope, creq);
-  const key = signingKey(creds.secretAccessKey, scope.date, scope.region, scope.service);
+  const key = opts.signingKeys?.get(scope.accessKeyId, creds.secretAccessKey, scope.date, scope.region, scope.service)
+    ?? signingKey(creds.secretAccessKey, scope.date, scope.region, scope.service);
   const expected = signHex(key, sts);
   if (!signaturesEqual(expected, parts.signature)) {
     throw new S3Error('SignatureDoesNotMatch', undefined, {
@@ -150,7 +156,7 @@ function authenticateHeader(
   const payloadHash = contentSha === undefined ? emptySha256Hex : contentSha.trim();
   // Validate the payload hash before the signature so that a malformed value is reported as such.
   classifyContentSha256(contentSha);
-  const { key, signature } = verifySignature(req, scope, creds, {
+  const { key, signature } = verifySignature(req, scope, creds, opts, {
     amzDate: time.amzDate, signedHeaders, signedHeadersText: parsed.signedHeaders,
     query: canonicalQuery(req.rawQuery), payloadHash, signature: parsed.signature,
   });
@@ -242,7 +248,7 @@ function authenticatePresigned(
   if (kind !== 'unsigned' && kind !== 'sha256') {
     throw new S3Error('InvalidRequest', 'Streaming payloads cannot be combined with presigned URLs.');
   }
-  verifySignature(req, scope, creds, {
+  verifySignature(req, scope, creds, opts, {
     amzDate: q['X-Amz-Date'], signedHeaders, signedHeadersText: q['X-Amz-SignedHeaders'],
     query: canonicalQuery(req.rawQuery, 'X-Amz-Signature'), payloadHash, signature: q['X-Amz-Signature'],
   });

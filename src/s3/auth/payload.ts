@@ -53,11 +53,20 @@ function isWellFormedChecksum(alg: ChecksumAlgorithm, base64: string): boolean {
   return bytes.length === checksumDigestBytes(alg) && bytes.toString('base64') === base64;
 }
 
-function declaredChecksum(payload: PayloadMode, headers: Headers): ChecksumSource | undefined {
+export interface PayloadVerifierOptions {
+  /**
+   * Set for operations whose x-amz-checksum-* headers describe something other than the request
+   * body: CompleteMultipartUpload, where they carry the whole object's checksum. Trailers are
+   * still verified.
+   */
+  ignoreChecksumHeaders?: boolean;
+}
+
+function declaredChecksum(payload: PayloadMode, headers: Headers, ignoreHeaders: boolean): ChecksumSource | undefined {
   const trailerMode = payload.kind === 'streaming-unsigned-trailer' || (payload.kind === 'streaming-signed' && payload.trailer);
   const declared = (single(headers, 'x-amz-trailer') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
   const fromTrailer = declared.map(checksumAlgorithmFromHeader).filter((a): a is ChecksumAlgorithm => a !== undefined);
-  const fromHeader = Object.keys(headers)
+  const fromHeader = (ignoreHeaders ? [] : Object.keys(headers))
     .map((name) => ({ name, algorithm: checksumAlgorithmFromHeader(name) }))
     .filter((h): h is { name: string; algorithm: ChecksumAlgorithm } => h.algorithm !== undefined);
   if (fromTrailer.length + fromHeader.length > 1) {
@@ -111,8 +120,8 @@ class ObservingPassThrough extends Transform {
  * Builds the verifier for a body. Throws an S3Error synchronously for headers that are
  * malformed before any byte is read (missing decoded length, malformed checksum value).
  */
-export function createPayloadVerifier(payload: PayloadMode, headers: Headers): PayloadVerifier {
-  const source = declaredChecksum(payload, headers);
+export function createPayloadVerifier(payload: PayloadMode, headers: Headers, opts: PayloadVerifierOptions = {}): PayloadVerifier {
+  const source = declaredChecksum(payload, headers, opts.ignoreChecksumHeaders === true);
   const running: Checksum | undefined = source === undefined ? undefined : createChecksum(source.algorithm);
   let verified: VerifiedChecksum | undefined;
   const verifyChecksum = (trailers: Readonly<Record<string, string>>): void => {

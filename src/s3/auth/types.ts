@@ -61,4 +61,6 @@ export interface AuthOptions {
   region?: string;
   /** The service name in the credential scope; 's3' unless a test suite says otherwise. */
   service?: string;
+  /** Where derived signing keys are cached across requests; derived afresh when absent. */
+  signingKeys?: { get(accessKeyId: string, secretAccessKey: string, date: string, region: string, service: string): Buffer };
 }

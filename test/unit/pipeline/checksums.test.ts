@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Crc32cJs, Crc64NvmeJs } from '@aws-sdk/checksums/crc';
 import {
   checksumAlgorithmFromHeader, checksumAlgorithms, checksumBase64, checksumDigestBytes, checksumHeader,
-  createChecksum, parseChecksumAlgorithm, type ChecksumAlgorithm,
+  combineChecksums, compositeChecksum, createChecksum, isCombinable, parseChecksumAlgorithm, type ChecksumAlgorithm,
 } from '../../../src/pipeline/checksums.js';
 
 function hexOf(alg: ChecksumAlgorithm, data: Uint8Array): string {
@@ -89,4 +89,51 @@ test('algorithm names and headers parse case-insensitively', () => {
   assert.equal(checksumAlgorithmFromHeader('X-Amz-Checksum-CRC32'), 'CRC32');
   assert.equal(checksumAlgorithmFromHeader('x-amz-checksum-algorithm'), undefined);
   assert.equal(checksumAlgorithmFromHeader('content-md5'), undefined);
+});
+
+test('combining CRCs gives the CRC of the concatenation, for every split and length', () => {
+  fc.assert(fc.property(
+    fc.uint8Array({ maxLength: 3000 }), fc.nat(), fc.constantFrom<ChecksumAlgorithm>('CRC32', 'CRC32C', 'CRC64NVME'),
+    (bytes, at, alg) => {
+      const cut = at % (bytes.length + 1);
+      const a = bytes.subarray(0, cut);
+      const b = bytes.subarray(cut);
+      const digest = (d: Uint8Array) => { const c = createChecksum(alg); c.update(d); return c.digest(); };
+      assert.equal(combineChecksums(alg, digest(a), digest(b), b.length).toString('hex'), digest(bytes).toString('hex'));
+    },
+  ), { numRuns: 300 });
+});
+
+test('combining works for part sizes far beyond memory (5 GiB parts, 10,000 parts)', () => {
+  // Huge lengths cannot be checked against real bytes here, so check associativity, which
+  // the shift by x^(8·len) must satisfy, and that 10,000 combines (a maximal upload) are cheap.
+  const a = Buffer.from('head');
+  const dA = createChecksum('CRC64NVME'); dA.update(a);
+  const dB = createChecksum('CRC64NVME'); dB.update(Buffer.from('middle'));
+  const dC = createChecksum('CRC64NVME'); dC.update(Buffer.from('tail'));
+  const [x, y, z] = [dA.digest(), dB.digest(), dC.digest()];
+  // The identity is algebraic, so it holds for any digests and lengths, and with lengths up to
+  // 5 TiB it exercises the high entries of the x^(2^k) table in different combinations.
+  for (const alg of ['CRC32', 'CRC32C', 'CRC64NVME'] as const) {
+    const d = (s: string) => { const c = createChecksum(alg); c.update(Buffer.from(s)); return c.digest(); };
+    for (const [lb, lc] of [[6, 4], [5 * 2 ** 30, 4], [3, 5 * 2 ** 40 - 3], [2 ** 33 + 12_345, 2 ** 37 - 1]] as const) {
+      const left = combineChecksums(alg, combineChecksums(alg, d('head'), d('middle'), lb), d('tail'), lc);
+      const right = combineChecksums(alg, d('head'), combineChecksums(alg, d('middle'), d('tail'), lc), lb + lc);
+      assert.deepEqual(left, right, `${alg} ${lb} ${lc}`);
+    }
+  }
+  const start = process.hrtime.bigint();
+  let acc = x;
+  for (let i = 0; i < 10_000; i++) acc = combineChecksums('CRC64NVME', acc, z, 5 * 1024 * 1024 * 1024);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  assert.equal(acc.length, 8);
+  assert.ok(ms < 5_000, `10,000 combines took ${ms} ms`);
+  assert.equal(isCombinable('SHA256'), false);
+  assert.throws(() => combineChecksums('SHA1', x, y, 1), TypeError);
+});
+
+test('composite multipart checksums are the checksum of the part digests, then -N', () => {
+  const parts = [Buffer.from('part one'), Buffer.from('part two')];
+  const digests = parts.map((p) => { const c = createChecksum('CRC32'); c.update(p); return c.digest(); });
+  assert.equal(compositeChecksum('CRC32', digests), `${checksumBase64('CRC32', Buffer.concat(digests))}-2`);
 });

@@ -13,7 +13,7 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import aws4 from 'aws4';
 import { S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { authenticate, createPayloadVerifier } from '../../../../src/s3/auth/index.js';
+import { authenticate, authRequestFromIncoming, createPayloadVerifier } from '../../../../src/s3/auth/index.js';
 import type { AuthResult } from '../../../../src/s3/auth/types.js';
 import { S3Error } from '../../../../src/s3/errors.js';
 
@@ -62,15 +62,10 @@ function respond(req: IncomingMessage, res: ServerResponse, record: Seen): void 
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const record: Seen = { method: req.method ?? '', url };
+  const record: Seen = { method: req.method ?? '', url: req.url ?? '/' };
   seen.push(record);
   try {
-    const result = authenticate({
-      method: req.method ?? 'GET', rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? '' : url.slice(q + 1),
-      headers: req.headers, rawHeaders: req.rawHeaders,
-    }, lookup, Date.now(), { region: 'us-east-1' });
+    const result = authenticate(authRequestFromIncoming(req), lookup, Date.now(), { region: 'us-east-1' });
     record.result = result;
     const verifier = createPayloadVerifier(result.payload, req.headers);
     const parts: Buffer[] = [];

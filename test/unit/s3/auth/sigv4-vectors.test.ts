@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { authenticate } from '../../../../src/s3/auth/index.js';
 import {
   canonicalHeaders, canonicalQuery, canonicalRequest, canonicalUri, sha256Hex, signHex, signingKey, stringToSign,
@@ -12,7 +13,7 @@ import { S3Error } from '../../../../src/s3/errors.js';
 import { parseWireRequest } from './wire-request.js';
 
 // Tests run from dist/test/…; the fixtures stay in the source tree.
-const fixturesDir = join(process.cwd(), 'test/fixtures/sigv4/aws-c-auth');
+const fixturesDir = fileURLToPath(new URL('../../../../../test/fixtures/sigv4/aws-c-auth', import.meta.url));
 const vectorNames = readdirSync(fixturesDir).filter((n) => statSync(join(fixturesDir, n)).isDirectory()).sort();
 
 interface Context {
