@@ -220,3 +220,19 @@ test('large fragments span segments and round-trip', async () => {
     }
   });
 });
+
+test('more queued operations than fragmentOpsQueuedMax are refused with STORAGE_BUSY', async () => {
+  await withTempDir(async (dir) => {
+    const store = await FragmentStore.open({ dir });
+    try {
+      const tiny = new Uint8Array(1);
+      const puts = Array.from({ length: 16_384 }, (_, n) => store.put(fragmentId(n), tiny));
+      await assert.rejects(store.put(fragmentId(99_999), tiny), { code: 'STORAGE_BUSY' });
+      await Promise.all(puts);
+      assert.equal(store.stats().fragments, 16_384);
+      await store.put(fragmentId(99_999), tiny); // The queue drained, so this is accepted.
+    } finally {
+      await store.close();
+    }
+  });
+});
