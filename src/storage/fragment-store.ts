@@ -36,6 +36,8 @@ export interface FragmentStoreOptions {
   groupCommitBatchMax?: number;
   groupCommitBatchBytesMax?: number;
   groupCommitDelayMs?: number;
+  /** Writes that may wait for a group commit before callers get STORAGE_BUSY. */
+  fragmentOpsQueuedMax?: number;
   /** File-system layer; tests inject failures and count fsyncs through it. */
   fs?: StorageFs;
   /** Checksum functions; one instance may be shared by the drives of a node. */
@@ -74,6 +76,7 @@ export class FragmentStore {
     private readonly writer: SegmentWriter,
     private readonly hasher: Hasher,
     private readonly segmentSizeBytesMax: number,
+    private readonly opsQueuedMax: number,
     recovery: RecoveryReport,
   ) {
     this.recovery = recovery;
@@ -97,7 +100,8 @@ export class FragmentStore {
         groupCommitDelayMs: options.groupCommitDelayMs ?? limits.groupCommitDelayMs,
       }, () => nextSegmentNo++);
       if (recovered.resume !== null) writer.resume(recovered.resume.segmentNo, recovered.resume.tailBytes);
-      return new FragmentStore(options.dir, index, files, writer, hasher, segmentSizeBytesMax, recovered.report);
+      const opsQueuedMax = options.fragmentOpsQueuedMax ?? limits.fragmentOpsQueuedMax;
+      return new FragmentStore(options.dir, index, files, writer, hasher, segmentSizeBytesMax, opsQueuedMax, recovered.report);
     } catch (err) {
       await index.close();
       throw err;
@@ -209,7 +213,7 @@ export class FragmentStore {
 
   private enqueue(make: (resolve: () => void, reject: (err: unknown) => void) => WriteOp): Promise<void> {
     if (this.closed) return Promise.reject(new StoreClosedError(this.dir));
-    if (this.writer.queuedOps >= limits.fragmentOpsQueuedMax) {
+    if (this.writer.queuedOps >= this.opsQueuedMax) {
       return Promise.reject(new StoreBusyError(this.writer.queuedOps));
     }
     return new Promise<void>((resolve, reject) => this.writer.enqueue(make(resolve, reject)));

@@ -12,7 +12,7 @@ const SIZE = 3000;
 async function sparseStore(dir: string, fs?: ReturnType<typeof faultyFs>['fs']): Promise<FragmentStore> {
   const store = await FragmentStore.open({ dir, segmentSizeBytesMax: 32 * 1024, ...(fs === undefined ? {} : { fs }) });
   await Promise.all(Array.from({ length: 60 }, (_, n) => store.put(fragmentId(n), fragmentData(n, SIZE))));
-  for (let n = 0; n < 60; n++) if (n % 3 !== 0) await store.delete(fragmentId(n));
+  await Promise.all(Array.from({ length: 60 }, (_, n) => (n % 3 !== 0 ? store.delete(fragmentId(n)) : undefined)));
   return store;
 }
 

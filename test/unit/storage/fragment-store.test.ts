@@ -95,7 +95,7 @@ test('delete + compact reclaims space and keeps every live fragment', async () =
     try {
       const count = 120;
       await Promise.all(Array.from({ length: count }, (_, n) => store.put(fragmentId(n), fragmentData(n, 3000))));
-      for (let n = 0; n < count; n++) if (n % 4 !== 0) await store.delete(fragmentId(n));
+      await Promise.all(Array.from({ length: count }, (_, n) => (n % 4 !== 0 ? store.delete(fragmentId(n)) : undefined)));
       const before = store.stats();
       assert.equal(before.fragments, count / 4);
       const result = await store.compact();
@@ -120,8 +120,8 @@ test('compaction drops segments that hold no live fragment at all', async () => 
   await withTempDir(async (dir) => {
     const store = await FragmentStore.open({ dir, segmentSizeBytesMax: 16 * 1024 });
     try {
-      for (let n = 0; n < 20; n++) await store.put(fragmentId(n), fragmentData(n, 5000));
-      for (let n = 0; n < 20; n++) await store.delete(fragmentId(n));
+      await Promise.all(Array.from({ length: 20 }, (_, n) => store.put(fragmentId(n), fragmentData(n, 5000))));
+      await Promise.all(Array.from({ length: 20 }, (_, n) => store.delete(fragmentId(n))));
       const result = await store.compact();
       assert.ok(result.segmentsRewritten >= 5);
       // Only the active segment (pinned by the writer) may remain.
@@ -136,7 +136,7 @@ test('reopening after close keeps every fragment, deletion and the compacted lay
   await withTempDir(async (dir) => {
     let store = await FragmentStore.open({ dir, segmentSizeBytesMax: 32 * 1024 });
     await Promise.all(Array.from({ length: 60 }, (_, n) => store.put(fragmentId(n), fragmentData(n))));
-    for (let n = 0; n < 60; n += 3) await store.delete(fragmentId(n));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.delete(fragmentId(i * 3))));
     await store.compact({ liveRatioMax: 0.9 });
     const stats = store.stats();
     await store.close();
@@ -221,15 +221,15 @@ test('large fragments span segments and round-trip', async () => {
   });
 });
 
-test('more queued operations than fragmentOpsQueuedMax are refused with STORAGE_BUSY', async () => {
+test('more queued operations than the queue bound are refused with STORAGE_BUSY', async () => {
   await withTempDir(async (dir) => {
-    const store = await FragmentStore.open({ dir });
+    const store = await FragmentStore.open({ dir, fragmentOpsQueuedMax: 100 });
     try {
       const tiny = new Uint8Array(1);
-      const puts = Array.from({ length: 16_384 }, (_, n) => store.put(fragmentId(n), tiny));
+      const puts = Array.from({ length: 100 }, (_, n) => store.put(fragmentId(n), tiny));
       await assert.rejects(store.put(fragmentId(99_999), tiny), { code: 'STORAGE_BUSY' });
       await Promise.all(puts);
-      assert.equal(store.stats().fragments, 16_384);
+      assert.equal(store.stats().fragments, 100);
       await store.put(fragmentId(99_999), tiny); // The queue drained, so this is accepted.
     } finally {
       await store.close();
