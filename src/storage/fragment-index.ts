@@ -79,10 +79,15 @@ export class FragmentIndex {
     return records;
   }
 
-  /** Runs `fn` in one write transaction and resolves once it is durable. */
+  /**
+   * Runs `fn` in one write transaction and resolves once it is durable. lmdb-js
+   * batches async transaction callbacks into one LMDB transaction and does not
+   * roll back a plain callback that throws; a child transaction does, so a
+   * failing `fn` leaves no partial change behind.
+   */
   async commit(fn: () => void): Promise<void> {
     try {
-      await this.root.transaction(() => {
+      await this.root.childTransaction(() => {
         this.inCommit = true;
         try {
           fn();
