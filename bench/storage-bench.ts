@@ -90,7 +90,7 @@ async function getCase(
  * fragment bytes across all drives.
  */
 async function sixDriveCase(root: string, sizeBytes: number, perDrive: number, seconds: number): Promise<CaseResult> {
-  const stores = await Promise.all(Array.from({ length: 6 }, (_, d) => FragmentStore.open({ dir: join(root, `six-${d}`) })));
+  const stores = await Promise.all(Array.from({ length: 6 }, (_, d) => FragmentStore.open({ dir: join(root, `six-c${perDrive}-${d}`) })));
   const payloads = Array.from({ length: 6 }, () => randomBytes(sizeBytes));
   try {
     const { ops, elapsed, cpuMicrosPerOp } = await drive(perDrive, seconds, (n) => Promise.all(stores.map((s, d) => s.put(id(n), payloads[d]!))));
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
     report(await getCase(large.store, 'get-1MiB-c4', 1024 * 1024, large.count, 4, seconds));
     await large.store.close();
     report(await sixDriveCase(root, 64 * 1024, 4, seconds));
+    report(await sixDriveCase(root, 64 * 1024, 16, seconds));
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -38,6 +38,8 @@ export interface FragmentStoreOptions {
   groupCommitDelayMs?: number;
   /** Writes that may wait for a group commit before callers get STORAGE_BUSY. */
   fragmentOpsQueuedMax?: number;
+  /** Segment files kept open; idle ones beyond this are closed. */
+  segmentFdsOpenMax?: number;
   /** File-system layer; tests inject failures and count fsyncs through it. */
   fs?: StorageFs;
   /** Checksum functions; one instance may be shared by the drives of a node. */
@@ -90,7 +92,7 @@ export class FragmentStore {
     await fs.mkdirp(segmentsDir);
     const index = await FragmentIndex.open(join(options.dir, 'index.mdb'));
     try {
-      const files = new SegmentFiles(segmentsDir, fs, limits.segmentFdsOpenMax);
+      const files = new SegmentFiles(segmentsDir, fs, options.segmentFdsOpenMax ?? limits.segmentFdsOpenMax);
       const recovered = await recoverSegments(index, files, fs, segmentSizeBytesMax);
       let nextSegmentNo = recovered.nextSegmentNo;
       const writer = new SegmentWriter(index, files, hasher, {

@@ -236,3 +236,19 @@ test('more queued operations than the queue bound are refused with STORAGE_BUSY'
     }
   });
 });
+
+test('with few descriptors allowed, concurrent reads across many segments still verify', async () => {
+  await withTempDir(async (dir) => {
+    const store = await FragmentStore.open({ dir, segmentSizeBytesMax: 8 * 1024, segmentFdsOpenMax: 2 });
+    try {
+      await Promise.all(Array.from({ length: 40 }, (_, n) => store.put(fragmentId(n), fragmentData(n, 3000))));
+      assert.ok(store.stats().segments >= 15);
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(Array.from({ length: 40 }, async (_, n) => assert.deepEqual(await store.get(fragmentId(n)), fragmentData(n, 3000))));
+      }
+      assert.equal((await store.scrub()).corrupt.length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+});
