@@ -93,7 +93,7 @@ export class FragmentStore {
     const index = await FragmentIndex.open(join(options.dir, 'index.mdb'));
     try {
       const files = new SegmentFiles(segmentsDir, fs, options.segmentFdsOpenMax ?? limits.segmentFdsOpenMax);
-      const recovered = await recoverSegments(index, files, fs, segmentSizeBytesMax);
+      const recovered = await recoverSegments(index, files, fs, hasher, segmentSizeBytesMax);
       let nextSegmentNo = recovered.nextSegmentNo;
       const writer = new SegmentWriter(index, files, hasher, {
         segmentSizeBytesMax,

@@ -11,11 +11,11 @@ test('a commit whose callback throws leaves neither LMDB nor the mirror changed'
     const path = join(dir, 'index.mdb');
     let index = await FragmentIndex.open(path);
     await index.commit(() => {
-      index.setSegmentLength(1, 1000);
+      index.setSegmentLength(1, 1000, 1000);
       index.putFragment(Buffer.from('a'), location(1, 16));
     });
     await assert.rejects(index.commit(() => {
-      index.setSegmentLength(1, 5000);
+      index.setSegmentLength(1, 5000, 1000);
       index.putFragment(Buffer.from('b'), location(1, 1000));
       index.removeFragment(Buffer.from('a'));
       throw new Error('bug in the middle of a batch');
@@ -43,19 +43,19 @@ test('live counters follow puts, replacements and removals', async () => {
     const index = await FragmentIndex.open(join(dir, 'index.mdb'));
     try {
       await index.commit(() => {
-        index.setSegmentLength(1, 500);
-        index.setSegmentLength(2, 500);
+        index.setSegmentLength(1, 500, 16);
+        index.setSegmentLength(2, 500, 500);
         index.putFragment(Buffer.from('a'), location(1, 16));
         index.putFragment(Buffer.from('b'), location(1, 100));
         index.putFragment(Buffer.from('a'), location(2, 16)); // Replaces a's record in segment 1.
       });
-      assert.deepEqual(index.segments.get(1), { lengthBytes: 500, liveRecords: 1, liveRecordBytes: 24 + 1 + 10, liveDataBytes: 10 });
+      assert.deepEqual(index.segments.get(1), { lengthBytes: 500, liveRecords: 1, liveRecordBytes: 24 + 1 + 10, liveDataBytes: 10, syncedBytes: 16 });
       assert.equal(index.segments.get(2)?.liveRecords, 1);
       await index.commit(() => {
         assert.equal(index.removeFragment(Buffer.from('b')), true);
         assert.equal(index.removeFragment(Buffer.from('zz')), false);
       });
-      assert.deepEqual(index.segments.get(1), { lengthBytes: 500, liveRecords: 0, liveRecordBytes: 0, liveDataBytes: 0 });
+      assert.deepEqual(index.segments.get(1), { lengthBytes: 500, liveRecords: 0, liveRecordBytes: 0, liveDataBytes: 0, syncedBytes: 16 });
       assert.deepEqual(index.recordsInSegment(1), []);
       assert.deepEqual(index.lookup(Buffer.from('a')), location(2, 16));
     } finally {

@@ -142,7 +142,7 @@ test('reopening after close keeps every fragment, deletion and the compacted lay
     await store.close();
     store = await FragmentStore.open({ dir, segmentSizeBytesMax: 32 * 1024 });
     try {
-      assert.deepEqual(store.recovery, { orphanSegmentsRemoved: 0, tornBytesTruncated: 0, segmentsLost: 0, fragmentsDropped: 0 });
+      assert.deepEqual(store.recovery, { orphanSegmentsRemoved: 0, tornBytesTruncated: 0, segmentsLost: 0, fragmentsDropped: 0, unsyncedRecordsDropped: 0 });
       assert.equal(store.stats().fragments, stats.fragments);
       assert.equal(store.stats().bytesOnDisk, stats.bytesOnDisk);
       for (let n = 0; n < 60; n++) assert.deepEqual(await store.get(fragmentId(n)), n % 3 === 0 ? null : fragmentData(n));
