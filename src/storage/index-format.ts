@@ -19,6 +19,9 @@
 //                one batch) are verified and dropped if their bytes never landed.
 //   "meta"       key "format": value u8, the store format version (1).
 //
+// Keys, and the bySegment value, carry no version byte of their own: the store
+// format version in "meta" covers them, and open() refuses any other version.
+//
 // The committed length moves in the same transaction as the fragment entries, so
 // after a crash the index and the segment tails always agree on what was written.
 
