@@ -252,3 +252,22 @@ test('with few descriptors allowed, concurrent reads across many segments still 
     }
   });
 });
+
+test('groupCommitDelayMs gathers puts that arrive over time into one batch', async () => {
+  await withTempDir(async (dir) => {
+    const store = await FragmentStore.open({ dir, groupCommitDelayMs: 50 });
+    try {
+      const puts: Promise<void>[] = [];
+      for (let n = 0; n < 10; n++) {
+        puts.push(store.put(fragmentId(n), fragmentData(n, 100)));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await Promise.all(puts);
+      // Without the delay, puts 2 ms apart mostly find the writer idle (5 commits here).
+      assert.ok(store.stats().writer.groupCommits <= 3, `groupCommits=${store.stats().writer.groupCommits}`);
+      assert.equal(store.stats().fragments, 10);
+    } finally {
+      await store.close();
+    }
+  });
+});
