@@ -51,6 +51,13 @@ export interface PutOptions {
   replace?: boolean;
 }
 
+/** Whether the drive directory is still the one the store opened. */
+export interface DriveHealth {
+  ok: boolean;
+  /** Set when not ok, e.g. the segments directory was removed or replaced. */
+  reason?: string;
+}
+
 export interface FragmentStoreStats {
   fragments: number;
   /** Fragment data bytes that are live. */
@@ -79,6 +86,8 @@ export class FragmentStore {
     private readonly hasher: Hasher,
     private readonly segmentSizeBytesMax: number,
     private readonly opsQueuedMax: number,
+    private readonly fs: StorageFs,
+    private readonly identities: ReadonlyMap<string, string | null>,
     recovery: RecoveryReport,
   ) {
     this.recovery = recovery;
@@ -103,7 +112,11 @@ export class FragmentStore {
       }, () => nextSegmentNo++);
       if (recovered.resume !== null) writer.resume(recovered.resume.segmentNo, recovered.resume.tailBytes);
       const opsQueuedMax = options.fragmentOpsQueuedMax ?? limits.fragmentOpsQueuedMax;
-      return new FragmentStore(options.dir, index, files, writer, hasher, segmentSizeBytesMax, opsQueuedMax, recovered.report);
+      const identities = new Map<string, string | null>();
+      for (const path of [segmentsDir, join(options.dir, 'index.mdb')]) identities.set(path, await fs.identity(path));
+      return new FragmentStore(
+        options.dir, index, files, writer, hasher, segmentSizeBytesMax, opsQueuedMax, fs, identities, recovered.report,
+      );
     } catch (err) {
       await index.close();
       throw err;
@@ -199,6 +212,22 @@ export class FragmentStore {
       idsPerPageMax: limits.scrubIdsPerPageMax,
       defaultBytesPerSecondMax: limits.scrubBytesPerSecondMax,
     }, { ...options, signal: this.combineSignal(options.signal) }));
+  }
+
+  /**
+   * Checks that the drive directory is still the one this store opened. A drive
+   * wiped while the store runs is otherwise only noticed at the next open: open
+   * descriptors and the mapped index keep working on the deleted files, so writes
+   * would be acknowledged into files that no longer have a name. Cheap (two
+   * stats); meant for readiness checks and before trusting a drive for writes.
+   */
+  async health(): Promise<DriveHealth> {
+    this.checkOpen();
+    for (const [path, identity] of this.identities) {
+      const now = await this.fs.identity(path);
+      if (now !== identity) return { ok: false, reason: now === null ? `${path} is gone` : `${path} was replaced` };
+    }
+    return { ok: true };
   }
 
   /** Commits queued writes, stops compaction and scrub, then closes files and the index. */
