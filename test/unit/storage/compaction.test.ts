@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { copyFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
-import { faultyFs, withTempDir } from './helpers.js';
+import { faultyFs } from './fixtures/faulty-fs.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 const SIZE = 3000;

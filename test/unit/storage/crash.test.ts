@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 const PUT_LOOP = fileURLToPath(new URL('./fixtures/put-loop.js', import.meta.url));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FragmentIndex } from '../../../src/storage/fragment-index.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 
 const location = (segmentNo: number, offset: number) => ({ segmentNo, offset, dataLengthBytes: 10, checksum: 42n });
 

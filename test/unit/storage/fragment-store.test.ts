@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
-import { collect, faultyFs, withTempDir } from './helpers.js';
+import { faultyFs } from './fixtures/faulty-fs.js';
+import { collect, withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 test('put then get returns the same bytes; absent ids read as null', async () => {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
 import { nodeStorageFs, type StorageFs } from '../../../src/storage/storage-fs.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 type Op = { kind: 'put'; n: number; size: number; replace: boolean } | { kind: 'delete'; n: number };

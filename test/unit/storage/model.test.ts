@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 type Command =

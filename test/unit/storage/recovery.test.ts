@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
 import { createHasher } from '../../../src/storage/hasher.js';
 import { encodeRecordHead } from '../../../src/storage/segment-format.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 async function segmentPaths(dir: string): Promise<string[]> {
