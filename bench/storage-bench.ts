@@ -22,6 +22,8 @@ interface CaseResult {
   megabytesPerSecond: number;
   groupCommits: number;
   segmentSyncs: number;
+  /** Main-thread CPU (user + system) per operation: comparable even on a busy machine. */
+  cpuMicrosPerOp: number;
 }
 
 function argument(name: string, fallback: string): string {
@@ -37,8 +39,9 @@ function id(n: number): Buffer {
 }
 
 /** Runs `op` with `concurrency` workers until `seconds` pass; returns ops done. */
-async function drive(concurrency: number, seconds: number, op: (n: number) => Promise<unknown>): Promise<{ ops: number; elapsed: number }> {
+async function drive(concurrency: number, seconds: number, op: (n: number) => Promise<unknown>): Promise<{ ops: number; elapsed: number; cpuMicrosPerOp: number }> {
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const deadline = started + seconds * 1000;
   let next = 0;
   let done = 0;
@@ -49,7 +52,8 @@ async function drive(concurrency: number, seconds: number, op: (n: number) => Pr
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { ops: done, elapsed: (performance.now() - started) / 1000 };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ops: done, elapsed: (performance.now() - started) / 1000, cpuMicrosPerOp: (cpu.user + cpu.system) / Math.max(1, done) };
 }
 
 async function putCase(
@@ -58,12 +62,12 @@ async function putCase(
   const store = await FragmentStore.open({ dir: join(root, name), ...(batchMax === undefined ? {} : { groupCommitBatchMax: batchMax }) });
   // Distinct random payloads, reused round-robin: content does not matter to the store.
   const payloads = Array.from({ length: 64 }, () => randomBytes(sizeBytes));
-  const { ops, elapsed } = await drive(concurrency, seconds, (n) => store.put(id(n), payloads[n % payloads.length]!));
+  const { ops, elapsed, cpuMicrosPerOp } = await drive(concurrency, seconds, (n) => store.put(id(n), payloads[n % payloads.length]!));
   const stats = store.stats();
   return {
     result: {
       name, ops, seconds: elapsed, opsPerSecond: ops / elapsed, megabytesPerSecond: (ops * sizeBytes) / elapsed / 1e6,
-      groupCommits: stats.writer.groupCommits, segmentSyncs: stats.writer.segmentSyncs,
+      groupCommits: stats.writer.groupCommits, segmentSyncs: stats.writer.segmentSyncs, cpuMicrosPerOp,
     },
     store,
     count: ops,
@@ -73,11 +77,11 @@ async function putCase(
 async function getCase(
   store: FragmentStore, name: string, sizeBytes: number, count: number, concurrency: number, seconds: number,
 ): Promise<CaseResult> {
-  const { ops, elapsed } = await drive(concurrency, seconds, async (n) => {
+  const { ops, elapsed, cpuMicrosPerOp } = await drive(concurrency, seconds, async (n) => {
     const data = await store.get(id((n * 7919) % count));
     if (data === null || data.length !== sizeBytes) throw new Error('benchmark read a wrong fragment');
   });
-  return { name, ops, seconds: elapsed, opsPerSecond: ops / elapsed, megabytesPerSecond: (ops * sizeBytes) / elapsed / 1e6, groupCommits: 0, segmentSyncs: 0 };
+  return { name, ops, seconds: elapsed, opsPerSecond: ops / elapsed, megabytesPerSecond: (ops * sizeBytes) / elapsed / 1e6, groupCommits: 0, segmentSyncs: 0, cpuMicrosPerOp };
 }
 
 /**
@@ -86,14 +90,15 @@ async function getCase(
  * fragment bytes across all drives.
  */
 async function sixDriveCase(root: string, sizeBytes: number, perDrive: number, seconds: number): Promise<CaseResult> {
-  const stores = await Promise.all(Array.from({ length: 6 }, (_, d) => FragmentStore.open({ dir: join(root, `six-${d}`) })));
+  const stores = await Promise.all(Array.from({ length: 6 }, (_, d) => FragmentStore.open({ dir: join(root, `six-c${perDrive}-${d}`) })));
   const payloads = Array.from({ length: 6 }, () => randomBytes(sizeBytes));
   try {
-    const { ops, elapsed } = await drive(perDrive, seconds, (n) => Promise.all(stores.map((s, d) => s.put(id(n), payloads[d]!))));
+    const { ops, elapsed, cpuMicrosPerOp } = await drive(perDrive, seconds, (n) => Promise.all(stores.map((s, d) => s.put(id(n), payloads[d]!))));
     const commits = stores.reduce((sum, s) => sum + s.stats().writer.groupCommits, 0);
     return {
       name: `put-${sizeBytes / 1024}KiB-x6-drives-c${perDrive}`, ops: ops * 6, seconds: elapsed, opsPerSecond: (ops * 6) / elapsed,
       megabytesPerSecond: (ops * 6 * sizeBytes) / elapsed / 1e6, groupCommits: commits, segmentSyncs: 0,
+      cpuMicrosPerOp: cpuMicrosPerOp / 6,
     };
   } finally {
     await Promise.all(stores.map((s) => s.close()));
@@ -124,12 +129,14 @@ async function main(): Promise<void> {
     report(await getCase(large.store, 'get-1MiB-c4', 1024 * 1024, large.count, 4, seconds));
     await large.store.close();
     report(await sixDriveCase(root, 64 * 1024, 4, seconds));
+    report(await sixDriveCase(root, 64 * 1024, 16, seconds));
   } finally {
     await rm(root, { recursive: true, force: true });
   }
   console.table(results.map((r) => ({
     case: r.name, 'ops/s': Math.round(r.opsPerSecond), 'MB/s': Number(r.megabytesPerSecond.toFixed(1)),
     'puts/commit': r.groupCommits > 0 ? Number((r.ops / r.groupCommits).toFixed(1)) : '',
+    'cpu µs/op': Math.round(r.cpuMicrosPerOp),
   })));
 }
 

@@ -173,7 +173,8 @@ async function finishTarget(ctx: CompactContext, target: Target, result: Compact
 /** The index side of a finished target; runs inside one commit. Returns the victims' bytes. */
 function relocate(ctx: CompactContext, target: Target, keepTarget: boolean): number {
   const targetNo = target.lease.segmentNo;
-  if (keepTarget) ctx.index.setSegmentLength(targetNo, target.tailBytes);
+  // The target was fsync'd before this commit: all of it is synced.
+  if (keepTarget) ctx.index.setSegmentLength(targetNo, target.tailBytes, target.tailBytes);
   for (const move of target.moves) {
     // A fragment deleted or replaced while we copied keeps its new state; the
     // copy is then dead space in the target.

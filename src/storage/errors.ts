@@ -66,8 +66,13 @@ export class UnsupportedFormatError extends StorageError {
   }
 }
 
-/** True for the errno codes that mean "no space left", which become DriveFullError. */
+/**
+ * True for errors that mean "no space left", which become DriveFullError. Node's
+ * fs errors carry the errno code; LMDB's (a full disk while its file grows) may
+ * only say so in the message.
+ */
 export function isNoSpaceError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  return typeof message === 'string' && /ENOSPC|EDQUOT|No space left on device|Disk quota exceeded/.test(message);
 }

@@ -79,10 +79,15 @@ export class FragmentIndex {
     return records;
   }
 
-  /** Runs `fn` in one write transaction and resolves once it is durable. */
+  /**
+   * Runs `fn` in one write transaction and resolves once it is durable. lmdb-js
+   * batches async transaction callbacks into one LMDB transaction and does not
+   * roll back a plain callback that throws; a child transaction does, so a
+   * failing `fn` leaves no partial change behind.
+   */
   async commit(fn: () => void): Promise<void> {
     try {
-      await this.root.transaction(() => {
+      await this.root.childTransaction(() => {
         this.inCommit = true;
         try {
           fn();
@@ -122,12 +127,27 @@ export class FragmentIndex {
     return true;
   }
 
-  /** Records the committed length of a segment, registering it if it is new. */
-  setSegmentLength(segmentNo: number, lengthBytes: number): void {
+  /**
+   * Records the committed length of a segment and the prefix of it known to be
+   * fsync'd, registering the segment if it is new.
+   */
+  setSegmentLength(segmentNo: number, lengthBytes: number, syncedBytes: number): void {
     assert(this.inCommit, 'setSegmentLength outside commit');
-    const meta = this.segments.get(segmentNo) ?? { lengthBytes: 0, liveRecords: 0, liveRecordBytes: 0, liveDataBytes: 0 };
+    assert(syncedBytes <= lengthBytes, 'synced prefix longer than the segment');
+    const meta = this.segments.get(segmentNo) ??
+      { lengthBytes: 0, liveRecords: 0, liveRecordBytes: 0, liveDataBytes: 0, syncedBytes: 0 };
     meta.lengthBytes = lengthBytes;
+    meta.syncedBytes = syncedBytes;
     this.segments.set(segmentNo, meta);
+    this.dirty.add(segmentNo);
+  }
+
+  /** Notes that a segment's whole committed length is now known to be fsync'd. */
+  markSynced(segmentNo: number): void {
+    assert(this.inCommit, 'markSynced outside commit');
+    const meta = this.segments.get(segmentNo);
+    if (meta === undefined || meta.syncedBytes === meta.lengthBytes) return;
+    meta.syncedBytes = meta.lengthBytes;
     this.dirty.add(segmentNo);
   }
 

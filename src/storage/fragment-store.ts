@@ -36,6 +36,10 @@ export interface FragmentStoreOptions {
   groupCommitBatchMax?: number;
   groupCommitBatchBytesMax?: number;
   groupCommitDelayMs?: number;
+  /** Writes that may wait for a group commit before callers get STORAGE_BUSY. */
+  fragmentOpsQueuedMax?: number;
+  /** Segment files kept open; idle ones beyond this are closed. */
+  segmentFdsOpenMax?: number;
   /** File-system layer; tests inject failures and count fsyncs through it. */
   fs?: StorageFs;
   /** Checksum functions; one instance may be shared by the drives of a node. */
@@ -45,6 +49,13 @@ export interface FragmentStoreOptions {
 export interface PutOptions {
   /** Rewrite even if the id is already stored (repair of a corrupt fragment). */
   replace?: boolean;
+}
+
+/** Whether the drive directory is still the one the store opened. */
+export interface DriveHealth {
+  ok: boolean;
+  /** Set when not ok, e.g. the segments directory was removed or replaced. */
+  reason?: string;
 }
 
 export interface FragmentStoreStats {
@@ -74,6 +85,9 @@ export class FragmentStore {
     private readonly writer: SegmentWriter,
     private readonly hasher: Hasher,
     private readonly segmentSizeBytesMax: number,
+    private readonly opsQueuedMax: number,
+    private readonly fs: StorageFs,
+    private readonly identities: ReadonlyMap<string, string | null>,
     recovery: RecoveryReport,
   ) {
     this.recovery = recovery;
@@ -87,8 +101,8 @@ export class FragmentStore {
     await fs.mkdirp(segmentsDir);
     const index = await FragmentIndex.open(join(options.dir, 'index.mdb'));
     try {
-      const files = new SegmentFiles(segmentsDir, fs, limits.segmentFdsOpenMax);
-      const recovered = await recoverSegments(index, files, fs, segmentSizeBytesMax);
+      const files = new SegmentFiles(segmentsDir, fs, options.segmentFdsOpenMax ?? limits.segmentFdsOpenMax);
+      const recovered = await recoverSegments(index, files, fs, hasher, segmentSizeBytesMax);
       let nextSegmentNo = recovered.nextSegmentNo;
       const writer = new SegmentWriter(index, files, hasher, {
         segmentSizeBytesMax,
@@ -97,7 +111,12 @@ export class FragmentStore {
         groupCommitDelayMs: options.groupCommitDelayMs ?? limits.groupCommitDelayMs,
       }, () => nextSegmentNo++);
       if (recovered.resume !== null) writer.resume(recovered.resume.segmentNo, recovered.resume.tailBytes);
-      return new FragmentStore(options.dir, index, files, writer, hasher, segmentSizeBytesMax, recovered.report);
+      const opsQueuedMax = options.fragmentOpsQueuedMax ?? limits.fragmentOpsQueuedMax;
+      const identities = new Map<string, string | null>();
+      for (const path of [segmentsDir, join(options.dir, 'index.mdb')]) identities.set(path, await fs.identity(path));
+      return new FragmentStore(
+        options.dir, index, files, writer, hasher, segmentSizeBytesMax, opsQueuedMax, fs, identities, recovered.report,
+      );
     } catch (err) {
       await index.close();
       throw err;
@@ -195,6 +214,22 @@ export class FragmentStore {
     }, { ...options, signal: this.combineSignal(options.signal) }));
   }
 
+  /**
+   * Checks that the drive directory is still the one this store opened. A drive
+   * wiped while the store runs is otherwise only noticed at the next open: open
+   * descriptors and the mapped index keep working on the deleted files, so writes
+   * would be acknowledged into files that no longer have a name. Cheap (two
+   * stats); meant for readiness checks and before trusting a drive for writes.
+   */
+  async health(): Promise<DriveHealth> {
+    this.checkOpen();
+    for (const [path, identity] of this.identities) {
+      const now = await this.fs.identity(path);
+      if (now !== identity) return { ok: false, reason: now === null ? `${path} is gone` : `${path} was replaced` };
+    }
+    return { ok: true };
+  }
+
   /** Commits queued writes, stops compaction and scrub, then closes files and the index. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -209,7 +244,7 @@ export class FragmentStore {
 
   private enqueue(make: (resolve: () => void, reject: (err: unknown) => void) => WriteOp): Promise<void> {
     if (this.closed) return Promise.reject(new StoreClosedError(this.dir));
-    if (this.writer.queuedOps >= limits.fragmentOpsQueuedMax) {
+    if (this.writer.queuedOps >= this.opsQueuedMax) {
       return Promise.reject(new StoreBusyError(this.writer.queuedOps));
     }
     return new Promise<void>((resolve, reject) => this.writer.enqueue(make(resolve, reject)));

@@ -8,11 +8,19 @@
 //                value: fragment id. Lets compaction and recovery visit one
 //                segment's live records in order without scanning every fragment.
 //   "segments"   key: segment u32 BE
-//                value v1, 24 bytes: version=1 u8 | reserved u8 | committed length
+//                value v1, 30 bytes: version=1 u8 | reserved u8 | committed length
 //                u48 BE | live records u32 BE | live record bytes u48 BE | live
-//                data bytes u48 BE. A segment file that has no entry here is an
-//                orphan (an interrupted creation or compaction) and is deleted.
+//                data bytes u48 BE | synced length u48 BE. A segment file that has
+//                no entry here is an orphan (an interrupted creation or
+//                compaction) and is deleted. The synced length is the prefix that
+//                was fsync'd before this entry was committed: the writer fsyncs a
+//                batch's records while it commits their index entries, so on open
+//                the records between the synced and committed lengths (at most
+//                one batch) are verified and dropped if their bytes never landed.
 //   "meta"       key "format": value u8, the store format version (1).
+//
+// Keys, and the bySegment value, carry no version byte of their own: the store
+// format version in "meta" covers them, and open() refuses any other version.
 //
 // The committed length moves in the same transaction as the fragment entries, so
 // after a crash the index and the segment tails always agree on what was written.
@@ -22,7 +30,7 @@ import { UnsupportedFormatError } from './errors.js';
 export const INDEX_FORMAT_VERSION = 1;
 export const STORE_FORMAT_VERSION = 1;
 const LOCATION_BYTES = 24;
-const SEGMENT_META_BYTES = 24;
+const SEGMENT_META_BYTES = 30;
 
 /** Where a fragment's record lives, and what its data must hash to. */
 export interface FragmentLocation {
@@ -38,6 +46,8 @@ export interface SegmentMeta {
   liveRecords: number;
   liveRecordBytes: number;
   liveDataBytes: number;
+  /** Prefix known to be fsync'd when this entry committed; the rest is verified on open. */
+  syncedBytes: number;
 }
 
 export function encodeLocation(location: FragmentLocation): Buffer {
@@ -68,6 +78,7 @@ export function encodeSegmentMeta(meta: SegmentMeta): Buffer {
   value.writeUInt32BE(meta.liveRecords, 8);
   value.writeUIntBE(meta.liveRecordBytes, 12, 6);
   value.writeUIntBE(meta.liveDataBytes, 18, 6);
+  value.writeUIntBE(meta.syncedBytes, 24, 6);
   return value;
 }
 
@@ -79,6 +90,7 @@ export function decodeSegmentMeta(value: Uint8Array): SegmentMeta {
     liveRecords: buf.readUInt32BE(8),
     liveRecordBytes: buf.readUIntBE(12, 6),
     liveDataBytes: buf.readUIntBE(18, 6),
+    syncedBytes: buf.readUIntBE(24, 6),
   };
 }
 

@@ -9,17 +9,25 @@
 // - A listed segment that is shorter than its committed length, or missing (a
 //   damaged or wiped drive), loses the index entries of the records it no longer
 //   holds: they read as absent and the repair path re-creates them.
+// - Records past a segment's synced length belong to the last batch, whose index
+//   commit ran alongside its fsync (segment-writer.ts). They are verified, and
+//   those whose bytes did not land lose their index entries.
 
 import type { FragmentIndex } from './fragment-index.js';
 import type { StorageFs } from './storage-fs.js';
 import type { SegmentFiles } from './segment-files.js';
 import { SEGMENT_HEADER_BYTES, parseSegmentFileName, recordLengthBytes } from './segment-format.js';
+import { FragmentCorruptError } from './errors.js';
+import type { Hasher } from './hasher.js';
+import { readVerifiedRecord } from './record-reader.js';
 
 export interface RecoveryReport {
   orphanSegmentsRemoved: number;
   tornBytesTruncated: number;
   segmentsLost: number;
   fragmentsDropped: number;
+  /** Records of the last batch whose index entry became durable but whose bytes did not. */
+  unsyncedRecordsDropped: number;
 }
 
 export interface RecoveryResult {
@@ -30,9 +38,11 @@ export interface RecoveryResult {
 }
 
 export async function recoverSegments(
-  index: FragmentIndex, files: SegmentFiles, fs: StorageFs, segmentSizeBytesMax: number,
+  index: FragmentIndex, files: SegmentFiles, fs: StorageFs, hasher: Hasher, segmentSizeBytesMax: number,
 ): Promise<RecoveryResult> {
-  const report: RecoveryReport = { orphanSegmentsRemoved: 0, tornBytesTruncated: 0, segmentsLost: 0, fragmentsDropped: 0 };
+  const report: RecoveryReport = {
+    orphanSegmentsRemoved: 0, tornBytesTruncated: 0, segmentsLost: 0, fragmentsDropped: 0, unsyncedRecordsDropped: 0,
+  };
   let highest = 0;
   for (const name of await fs.list(files.dir)) {
     const segmentNo = parseSegmentFileName(name);
@@ -56,7 +66,39 @@ export async function recoverSegments(
     }
   }
   if (report.orphanSegmentsRemoved > 0) await fs.syncDir(files.dir);
+  for (const [segmentNo, meta] of [...index.segments]) {
+    if (meta.syncedBytes < meta.lengthBytes) await verifyUnsynced(index, files, hasher, segmentNo, report);
+  }
   return { report, nextSegmentNo: highest + 1, resume: pickResume(index, damaged, segmentSizeBytesMax) };
+}
+
+/**
+ * Checks the records of a segment's last batch, whose index entries may have
+ * become durable before their bytes did, and drops those that fail.
+ */
+async function verifyUnsynced(
+  index: FragmentIndex, files: SegmentFiles, hasher: Hasher, segmentNo: number, report: RecoveryReport,
+): Promise<void> {
+  const syncedBytes = index.segments.get(segmentNo)!.syncedBytes;
+  const bad: Array<{ id: Buffer; offset: number }> = [];
+  for (const { offset, id } of index.recordsInSegment(segmentNo, syncedBytes)) {
+    const location = index.lookup(id);
+    if (location === undefined || location.segmentNo !== segmentNo || location.offset !== offset) continue;
+    try {
+      await readVerifiedRecord(files, hasher, id, location);
+    } catch (err) {
+      if (!(err instanceof FragmentCorruptError)) throw err;
+      bad.push({ id, offset });
+    }
+  }
+  await index.commit(() => {
+    for (const { id, offset } of bad) {
+      const location = index.lookup(id);
+      if (location?.segmentNo === segmentNo && location.offset === offset) index.removeFragment(id);
+    }
+    index.markSynced(segmentNo);
+  });
+  report.unsyncedRecordsDropped += bad.length;
 }
 
 async function truncateTail(fs: StorageFs, path: string, lengthBytes: number): Promise<void> {
@@ -88,7 +130,7 @@ async function dropMissingRecords(
         report.fragmentsDropped++;
       }
     }
-    index.setSegmentLength(segmentNo, sizeBytes);
+    index.setSegmentLength(segmentNo, sizeBytes, Math.min(sizeBytes, index.segments.get(segmentNo)?.syncedBytes ?? 0));
   });
 }
 

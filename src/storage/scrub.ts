@@ -31,6 +31,7 @@ export interface ScrubContext {
 
 export async function scrubFragments(ctx: ScrubContext, options: ScrubOptions = {}): Promise<ScrubResult> {
   const rate = options.bytesPerSecondMax ?? ctx.defaultBytesPerSecondMax;
+  if (!(rate > 0)) throw new RangeError(`scrub bytesPerSecondMax must be positive, got ${rate}`);
   const startedMs = performance.now();
   const result: ScrubResult = { checked: 0, corrupt: [] };
   let bytesRead = 0;

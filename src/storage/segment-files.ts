@@ -100,6 +100,9 @@ export class SegmentFiles {
       this.entries.delete(segmentNo);
       entry.retired = true;
       if (entry.refs === 0) closeQuietly(entry.file);
+      // A read that leased the segment just before may still be opening it; the
+      // unlink must not overtake that open, or the read would see ENOENT.
+      await entry.file.catch(() => undefined);
     }
     await this.fs.unlink(this.path(segmentNo));
     await this.fs.syncDir(this.dir);

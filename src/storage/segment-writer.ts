@@ -1,14 +1,20 @@
 // The single writer of one drive: it turns queued puts and deletes into group
 // commits. One batch = append every record to the active segment with one writev,
-// one fdatasync per touched segment, then one durable LMDB transaction holding the
-// index entries and the segments' new committed lengths. Only then does any put of
-// the batch resolve, so an acknowledged fragment is durable in both places, and a
-// crash between the two steps leaves bytes past the committed length, which
-// recovery truncates.
+// then, at the same time, one fdatasync per touched segment and one durable LMDB
+// transaction holding the index entries and the segments' new committed lengths.
+// Only when both are done does any put of the batch resolve, so an acknowledged
+// fragment is durable in both places.
 //
-// Two batches overlap: while batch N's index transaction is being flushed, batch
-// N+1 is appended and fsync'd. Commits still happen in batch order, and batch N+1
-// fails whenever batch N fails, because its no-op decisions assumed N's puts.
+// Running the two flushes side by side halves the latency of a batch, at the
+// price of one case for recovery: the index entries may be durable while the
+// segment bytes are not. Each segment's index entry therefore carries the prefix
+// known to be fsync'd before the transaction began; on open the records past it
+// (at most one batch) are verified and dropped if their bytes never landed. The
+// reverse case, bytes past the committed length, is a torn tail and truncated.
+//
+// Two batches overlap: while batch N flushes, batch N+1 is appended. Commits still
+// happen in batch order, and batch N+1 fails whenever batch N fails, because its
+// no-op decisions assumed N's puts.
 
 import { DriveFullError, isNoSpaceError } from './errors.js';
 import type { FragmentIndex } from './fragment-index.js';
@@ -88,6 +94,8 @@ export class SegmentWriter {
   private readonly pinned = new Map<number, number>();
   /** Whether an id exists once the batches in flight commit; key → [present, batch seq]. */
   private readonly pendingPresence = new Map<string, [boolean, number]>();
+  /** Segments whose writes were fsync'd after the last transaction that recorded it. */
+  private readonly syncedSinceCommit = new Set<number>();
   private nextSeq = 0;
 
   constructor(
@@ -129,6 +137,7 @@ export class SegmentWriter {
 
   async close(): Promise<void> {
     await this.drain();
+    await this.markSynced().catch(() => undefined);
     this.active?.lease.release();
     this.active = null;
   }
@@ -150,7 +159,7 @@ export class SegmentWriter {
       let error: unknown = null;
       try {
         batch.planned = await this.plan(batch);
-        await this.writeAndSync(batch);
+        await this.writeRecords(batch);
       } catch (err) {
         error = err;
       }
@@ -240,23 +249,35 @@ export class SegmentWriter {
     return write;
   }
 
-  private async writeAndSync(batch: Batch): Promise<void> {
+  private async writeRecords(batch: Batch): Promise<void> {
     for (const write of batch.writes.values()) {
-      const file = await write.lease.file;
-      await file.writeAll(write.buffers, write.startOffset);
-      await file.datasync();
-      this.counters.segmentSyncs++;
+      await (await write.lease.file).writeAll(write.buffers, write.startOffset);
     }
   }
 
-  /** Commits a written batch to the index and acknowledges it; resolves to null or the error. */
+  private async syncRecords(batch: Batch): Promise<void> {
+    await Promise.all([...batch.writes.values()].map(async (write) => {
+      await (await write.lease.file).datasync();
+      this.counters.segmentSyncs++;
+    }));
+  }
+
+  /**
+   * Flushes a written batch's segments and commits its index entries side by
+   * side, then acknowledges it; resolves to null, or to the error that failed it.
+   */
   private async commit(batch: Batch): Promise<unknown> {
     const changes = batch.writes.size > 0 || batch.planned.some((entry) => entry.op.kind === 'delete');
-    try {
-      if (changes) await this.index.commit(() => this.applyToIndex(batch));
-    } catch (err) {
-      return err;
+    const [synced, committed] = await Promise.allSettled([
+      this.syncRecords(batch),
+      changes ? this.index.commit(() => this.applyToIndex(batch)) : Promise.resolve(),
+    ]);
+    if (committed.status === 'rejected') return committed.reason;
+    if (synced.status === 'rejected') {
+      await this.retract(batch);
+      return synced.reason;
     }
+    for (const segmentNo of batch.writes.keys()) this.syncedSinceCommit.add(segmentNo);
     this.counters.groupCommits += changes ? 1 : 0;
     for (const entry of batch.planned) {
       if (entry.op.kind === 'delete') this.counters.deletesCommitted++;
@@ -267,8 +288,44 @@ export class SegmentWriter {
     return null;
   }
 
+  /**
+   * Undoes the index entries of a batch whose segment fsync failed after its
+   * commit. A replaced fragment ends up absent rather than old (the repair path
+   * that replaced it will retry); deletes stay done. If even this fails, the open
+   * after a restart verifies those records, as their segments' synced prefix
+   * stops before them.
+   */
+  private async retract(batch: Batch): Promise<void> {
+    await this.index.commit(() => {
+      for (const entry of batch.planned) {
+        if (entry.op.kind !== 'put' || !('location' in entry) || entry.location === null) continue;
+        const current = this.index.lookup(entry.op.id);
+        if (current?.segmentNo === entry.location.segmentNo && current.offset === entry.location.offset) {
+          this.index.removeFragment(entry.op.id);
+        }
+      }
+    }).catch(() => undefined);
+  }
+
+  /**
+   * Records, in the next transaction, that segments flushed by earlier batches
+   * are synced to their committed length, so a clean open verifies nothing.
+   */
+  async markSynced(): Promise<void> {
+    if (this.syncedSinceCommit.size === 0) return;
+    await this.index.commit(() => this.applySynced());
+  }
+
+  private applySynced(): void {
+    for (const segmentNo of this.syncedSinceCommit) this.index.markSynced(segmentNo);
+    this.syncedSinceCommit.clear();
+  }
+
   private applyToIndex(batch: Batch): void {
-    for (const [segmentNo, write] of batch.writes) this.index.setSegmentLength(segmentNo, write.endOffset);
+    // Every batch before this one finished its fsync before this transaction
+    // started, so each touched segment is synced up to this batch's first byte.
+    this.applySynced();
+    for (const [segmentNo, write] of batch.writes) this.index.setSegmentLength(segmentNo, write.endOffset, write.startOffset);
     for (const entry of batch.planned) {
       if (entry.op.kind === 'delete') {
         this.index.removeFragment(entry.op.id);

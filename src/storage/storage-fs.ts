@@ -28,6 +28,8 @@ export interface StorageFs {
   syncDir(dir: string): Promise<void>;
   /** Size of a file, or null when it does not exist. */
   sizeBytes(path: string): Promise<number | null>;
+  /** "device:inode" of a path, or null when it does not exist: tells a wiped and recreated directory apart. */
+  identity(path: string): Promise<string | null>;
 }
 
 class NodeSegmentFile implements SegmentFile {
@@ -112,6 +114,15 @@ export function nodeStorageFs(): StorageFs {
     async sizeBytes(path) {
       try {
         return (await stat(path)).size;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw err;
+      }
+    },
+    async identity(path) {
+      try {
+        const info = await stat(path, { bigint: true });
+        return `${info.dev}:${info.ino}`;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw err;

@@ -4,7 +4,7 @@ import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FragmentCorruptError, FragmentStore } from '../../../src/storage/fragment-store.js';
 import { SEGMENT_HEADER_BYTES, RECORD_HEADER_BYTES } from '../../../src/storage/segment-format.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 async function flipByte(path: string, offset: number): Promise<void> {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DriveFullError, FragmentStore } from '../../../src/storage/fragment-store.js';
-import { faultyFs, withTempDir } from './helpers.js';
+import { faultyFs } from './fixtures/faulty-fs.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 test('ENOSPC on write fails the put with DriveFullError; durable data stays readable', async () => {

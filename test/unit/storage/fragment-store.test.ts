@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
-import { collect, faultyFs, withTempDir } from './helpers.js';
+import { faultyFs } from './fixtures/faulty-fs.js';
+import { collect, withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 test('put then get returns the same bytes; absent ids read as null', async () => {
@@ -95,7 +96,7 @@ test('delete + compact reclaims space and keeps every live fragment', async () =
     try {
       const count = 120;
       await Promise.all(Array.from({ length: count }, (_, n) => store.put(fragmentId(n), fragmentData(n, 3000))));
-      for (let n = 0; n < count; n++) if (n % 4 !== 0) await store.delete(fragmentId(n));
+      await Promise.all(Array.from({ length: count }, (_, n) => (n % 4 !== 0 ? store.delete(fragmentId(n)) : undefined)));
       const before = store.stats();
       assert.equal(before.fragments, count / 4);
       const result = await store.compact();
@@ -120,8 +121,8 @@ test('compaction drops segments that hold no live fragment at all', async () => 
   await withTempDir(async (dir) => {
     const store = await FragmentStore.open({ dir, segmentSizeBytesMax: 16 * 1024 });
     try {
-      for (let n = 0; n < 20; n++) await store.put(fragmentId(n), fragmentData(n, 5000));
-      for (let n = 0; n < 20; n++) await store.delete(fragmentId(n));
+      await Promise.all(Array.from({ length: 20 }, (_, n) => store.put(fragmentId(n), fragmentData(n, 5000))));
+      await Promise.all(Array.from({ length: 20 }, (_, n) => store.delete(fragmentId(n))));
       const result = await store.compact();
       assert.ok(result.segmentsRewritten >= 5);
       // Only the active segment (pinned by the writer) may remain.
@@ -136,13 +137,13 @@ test('reopening after close keeps every fragment, deletion and the compacted lay
   await withTempDir(async (dir) => {
     let store = await FragmentStore.open({ dir, segmentSizeBytesMax: 32 * 1024 });
     await Promise.all(Array.from({ length: 60 }, (_, n) => store.put(fragmentId(n), fragmentData(n))));
-    for (let n = 0; n < 60; n += 3) await store.delete(fragmentId(n));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.delete(fragmentId(i * 3))));
     await store.compact({ liveRatioMax: 0.9 });
     const stats = store.stats();
     await store.close();
     store = await FragmentStore.open({ dir, segmentSizeBytesMax: 32 * 1024 });
     try {
-      assert.deepEqual(store.recovery, { orphanSegmentsRemoved: 0, tornBytesTruncated: 0, segmentsLost: 0, fragmentsDropped: 0 });
+      assert.deepEqual(store.recovery, { orphanSegmentsRemoved: 0, tornBytesTruncated: 0, segmentsLost: 0, fragmentsDropped: 0, unsyncedRecordsDropped: 0 });
       assert.equal(store.stats().fragments, stats.fragments);
       assert.equal(store.stats().bytesOnDisk, stats.bytesOnDisk);
       for (let n = 0; n < 60; n++) assert.deepEqual(await store.get(fragmentId(n)), n % 3 === 0 ? null : fragmentData(n));
@@ -215,6 +216,57 @@ test('large fragments span segments and round-trip', async () => {
       await Promise.all(big.map((data, n) => store.put(fragmentId(n), data)));
       assert.ok(store.stats().segments >= 5);
       for (let n = 0; n < 5; n++) assert.deepEqual(await store.get(fragmentId(n)), big[n]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+test('more queued operations than the queue bound are refused with STORAGE_BUSY', async () => {
+  await withTempDir(async (dir) => {
+    const store = await FragmentStore.open({ dir, fragmentOpsQueuedMax: 100 });
+    try {
+      const tiny = new Uint8Array(1);
+      const puts = Array.from({ length: 100 }, (_, n) => store.put(fragmentId(n), tiny));
+      await assert.rejects(store.put(fragmentId(99_999), tiny), { code: 'STORAGE_BUSY' });
+      await Promise.all(puts);
+      assert.equal(store.stats().fragments, 100);
+      await store.put(fragmentId(99_999), tiny); // The queue drained, so this is accepted.
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+test('with few descriptors allowed, concurrent reads across many segments still verify', async () => {
+  await withTempDir(async (dir) => {
+    const store = await FragmentStore.open({ dir, segmentSizeBytesMax: 8 * 1024, segmentFdsOpenMax: 2 });
+    try {
+      await Promise.all(Array.from({ length: 40 }, (_, n) => store.put(fragmentId(n), fragmentData(n, 3000))));
+      assert.ok(store.stats().segments >= 15);
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(Array.from({ length: 40 }, async (_, n) => assert.deepEqual(await store.get(fragmentId(n)), fragmentData(n, 3000))));
+      }
+      assert.equal((await store.scrub()).corrupt.length, 0);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+test('groupCommitDelayMs gathers puts that arrive over time into one batch', async () => {
+  await withTempDir(async (dir) => {
+    const store = await FragmentStore.open({ dir, groupCommitDelayMs: 50 });
+    try {
+      const puts: Promise<void>[] = [];
+      for (let n = 0; n < 10; n++) {
+        puts.push(store.put(fragmentId(n), fragmentData(n, 100)));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await Promise.all(puts);
+      // Without the delay, puts 2 ms apart mostly find the writer idle (5 commits here).
+      assert.ok(store.stats().writer.groupCommits <= 3, `groupCommits=${store.stats().writer.groupCommits}`);
+      assert.equal(store.stats().fragments, 10);
     } finally {
       await store.close();
     }

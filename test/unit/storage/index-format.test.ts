@@ -17,8 +17,8 @@ test('fragment locations round-trip', () => {
 });
 
 test('segment metadata round-trips', () => {
-  fc.assert(fc.property(u48, u32, u48, u48, (lengthBytes, liveRecords, liveRecordBytes, liveDataBytes) => {
-    const meta = { lengthBytes, liveRecords, liveRecordBytes, liveDataBytes };
+  fc.assert(fc.property(u48, u32, u48, u48, u48, (lengthBytes, liveRecords, liveRecordBytes, liveDataBytes, syncedBytes) => {
+    const meta = { lengthBytes, liveRecords, liveRecordBytes, liveDataBytes, syncedBytes };
     assert.deepEqual(decodeSegmentMeta(encodeSegmentMeta(meta)), meta);
   }));
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { appendFile, readdir, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FragmentStore } from '../../../src/storage/fragment-store.js';
 import { createHasher } from '../../../src/storage/hasher.js';
 import { encodeRecordHead } from '../../../src/storage/segment-format.js';
-import { withTempDir } from './helpers.js';
+import { withTempDir } from './fixtures/temp-dir.js';
 import { fragmentData, fragmentId } from './fixtures/fragment-data.js';
 
 async function segmentPaths(dir: string): Promise<string[]> {
@@ -182,6 +182,26 @@ test('a wiped segments directory under a surviving index opens with nothing serv
       for (let n = 0; n < 30; n++) assert.equal(await store.get(fragmentId(n)), null);
       await store.put(fragmentId(1), fragmentData(1));
       assert.deepEqual(await store.get(fragmentId(1)), fragmentData(1));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+test('health() notices a drive wiped while the store is open', async () => {
+  await withTempDir(async (dir) => {
+    const store = await FragmentStore.open({ dir });
+    try {
+      await store.put(fragmentId(1), fragmentData(1));
+      assert.deepEqual(await store.health(), { ok: true });
+      await rm(join(dir, 'segments'), { recursive: true });
+      const gone = await store.health();
+      assert.equal(gone.ok, false);
+      assert.match(gone.reason ?? '', /segments is gone/);
+      await mkdir(join(dir, 'segments'));
+      const replaced = await store.health();
+      assert.equal(replaced.ok, false);
+      assert.match(replaced.reason ?? '', /was replaced/);
     } finally {
       await store.close();
     }
