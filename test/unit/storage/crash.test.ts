@@ -54,7 +54,7 @@ test('kill -9 in the middle of a put loop loses no resolved put', { timeout: 60_
   await withTempDir(async (dir) => {
     const kept = new Map<number, boolean>(); // n → must be present (false: may be either)
     let compactions = 0;
-    for (const [round, killAfter] of [[0, 300], [1, 77], [2, 510]] as const) {
+    for (const [round, killAfter] of [[0, 200], [1, 40], [2, 300]] as const) {
       const report = await runAndKill(dir, round * 1_000_000, killAfter);
       compactions += report.compactions;
       assert.ok(report.resolved.length >= killAfter);
