@@ -114,7 +114,15 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     s.on('close', () => sockets.delete(s));
   });
   let serving = false;
-  const adminServer = createServer(createAdminApp({ metrics, ready: () => serving }).callback());
+  const ready = async () => {
+    if (!serving) return { ready: false, reason: 'the S3 port is not serving' };
+    for (const [i, d] of drives.entries()) {
+      const h = await d.health();
+      if (!h.ok) return { ready: false, reason: `drive-${i}: ${h.reason}` };
+    }
+    return { ready: true };
+  };
+  const adminServer = createServer(createAdminApp({ metrics, ready }).callback());
   const s3Addr = await listen(s3Server, config.s3.host, config.s3.port);
   serving = true;
   const adminAddr = await listen(adminServer, config.admin.host, config.admin.port);

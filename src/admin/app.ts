@@ -7,7 +7,8 @@ import type { S3Metrics } from './metrics.js';
 
 export interface AdminDeps {
   metrics: S3Metrics;
-  ready(): boolean;
+  /** Whether the node can serve S3 now (listening, every drive present). */
+  ready(): Promise<{ ready: boolean; reason?: string }>;
 }
 
 export function createAdminApp(deps: AdminDeps): Koa {
@@ -17,10 +18,10 @@ export function createAdminApp(deps: AdminDeps): Koa {
   router.get('/health/live', (ctx) => {
     ctx.body = { status: 'live' };
   });
-  router.get('/health/ready', (ctx) => {
-    const ready = deps.ready();
-    ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not ready' };
+  router.get('/health/ready', async (ctx) => {
+    const r = await deps.ready();
+    ctx.status = r.ready ? 200 : 503;
+    ctx.body = r.ready ? { status: 'ready' } : { status: 'not ready', reason: r.reason };
   });
   router.get('/metrics', async (ctx) => {
     ctx.type = deps.metrics.registry.contentType;
