@@ -11,16 +11,9 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { errorName } from '../support/errors.js';
 import { s3Client, startTestServer, type TestServer } from '../support/server.js';
 
-async function errorName(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as Error).name;
-  }
-  assert.fail('expected an error');
-}
 
 describe('buckets', () => {
   let t: TestServer;

@@ -15,19 +15,12 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { errorName } from '../support/errors.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { randomBytesSeeded, streamToBuffer } from '../support/bytes.js';
 
 const MiB = 1024 * 1024;
 
-async function errorName(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    return (err as Error).name;
-  }
-  assert.fail('expected an error');
-}
 
 describe('multipart uploads', () => {
   let t: TestServer;

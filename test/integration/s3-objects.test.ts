@@ -8,18 +8,10 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { errorOf } from '../support/errors.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { md5hex, randomBytesSeeded, streamToBuffer, textBytes } from '../support/bytes.js';
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected the request to fail');
-}
 
 describe('objects through the full pipeline', () => {
   let t: TestServer;
