@@ -10,7 +10,8 @@ import { emptyStats, type MetaTables } from '../index/meta-db.js';
 import { bucketPrefix, objectKey, partKey, partPrefix, prefixEnd, uploadKey } from '../index/keys.js';
 import type { Command, CommandResult, NewChunk, WriteConditions } from './commands.js';
 import { MetadataError } from './errors.js';
-import type { ChunkRef, ObjectRecord, PartRecord, StatsRecord } from './records.js';
+import type { ChunkRef, ObjectChecksum, ObjectRecord, PartRecord, StatsRecord } from './records.js';
+import { createChecksum, parseChecksumAlgorithm } from '../pipeline/checksums.js';
 
 export class StateMachine {
   private tx = new WriteBuffer();
@@ -176,9 +177,8 @@ export class StateMachine {
       chunks,
       parts: chosen.map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag, ...(p.checksum ? { checksum: p.checksum } : {}) })),
     };
-    if (upload.checksumAlgorithm) {
-      object.checksum = compositeChecksum(upload.checksumAlgorithm, chosen);
-    }
+    const composite = upload.checksumAlgorithm ? compositeChecksum(upload.checksumAlgorithm, chosen) : undefined;
+    if (composite) object.checksum = composite;
     // The chosen parts' references move to the object; parts left out are released.
     const chosenNumbers = new Set(chosen.map((p) => p.partNumber));
     for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {
@@ -281,10 +281,19 @@ function checkConditions(old: ObjectRecord | undefined, cond: WriteConditions): 
   }
 }
 
-/** S3's composite checksum: the checksum of the concatenated part checksums, then "-N". */
-function compositeChecksum(algorithm: string, parts: PartRecord[]) {
-  return { algorithm, value: '', type: 'COMPOSITE' as const, parts: parts.length };
+/**
+ * S3's composite checksum: the checksum of the concatenated binary part checksums, then
+ * "-N". Computed here (a pure function of the parts) so every replica agrees; absent when a
+ * part was uploaded without one.
+ */
+function compositeChecksum(algorithm: string, parts: PartRecord[]): ObjectChecksum | undefined {
+  const alg = parseChecksumAlgorithm(algorithm);
+  if (!alg || parts.some((p) => p.checksum === undefined)) return undefined;
+  const sum = createChecksum(alg);
+  for (const p of parts) sum.update(Buffer.from(p.checksum!, 'base64'));
+  return { algorithm: alg, value: `${sum.digest().toString('base64')}-${parts.length}`, type: 'COMPOSITE' };
 }
+
 
 type AnyDb = { get(key: never): unknown; put(key: never, value: never): unknown; remove(key: never): unknown };
 

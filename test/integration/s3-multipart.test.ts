@@ -18,6 +18,13 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { errorName } from '../support/errors.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { randomBytesSeeded, streamToBuffer } from '../support/bytes.js';
+import { crc32 } from 'node:zlib';
+
+const crc32b64 = (b: Buffer) => {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(b) >>> 0);
+  return out.toString('base64');
+};
 
 const MiB = 1024 * 1024;
 
@@ -94,5 +101,21 @@ describe('multipart uploads', () => {
     assert.match(head.ETag ?? '', /-3"$/);
     const got = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'lib-storage' }));
     assert.ok((await streamToBuffer(got.Body)).equals(body));
+  });
+
+  test('composite CRC32 checksum: per part, then the checksum of the part checksums with -N', async () => {
+    const parts = [randomBytesSeeded(5 * MiB, 31), randomBytesSeeded(4096, 32)];
+    const { UploadId } = await t.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'crc', ChecksumAlgorithm: 'CRC32' }));
+    const uploaded = [];
+    for (let i = 0; i < parts.length; i++) {
+      const r = await t.client.send(new UploadPartCommand({ Bucket: bucket, Key: 'crc', UploadId, PartNumber: i + 1, Body: parts[i], ChecksumAlgorithm: 'CRC32' }));
+      assert.equal(r.ChecksumCRC32, crc32b64(parts[i]!));
+      uploaded.push({ ETag: r.ETag, PartNumber: i + 1, ChecksumCRC32: r.ChecksumCRC32 });
+    }
+    const done = await t.client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'crc', UploadId, MultipartUpload: { Parts: uploaded } }));
+    const expected = crc32b64(Buffer.concat(uploaded.map((p) => Buffer.from(p.ChecksumCRC32!, 'base64')))) + '-2';
+    assert.equal(done.ChecksumCRC32, expected);
+    const head = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'crc', ChecksumMode: 'ENABLED' }));
+    assert.equal(head.ChecksumCRC32, expected);
   });
 });

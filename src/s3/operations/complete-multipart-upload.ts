@@ -36,5 +36,6 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
     Bucket: bucket,
     Key: key,
     ETag: `"${object.etag}"`,
+    ...(object.checksum ? { [`Checksum${object.checksum.algorithm}`]: object.checksum.value, ChecksumType: object.checksum.type } : {}),
   });
 }
