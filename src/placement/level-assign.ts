@@ -29,7 +29,7 @@ export class AssignScratch {
 
   constructor(readonly positionsMax: number, readonly childrenMax: number) {
     this.priority = new Float64Array(positionsMax * childrenMax);
-    this.taken = new Uint8Array(Math.max(childrenMax, positionsMax));
+    this.taken = new Uint8Array(childrenMax);
     this.counts = new Int32Array(childrenMax);
     this.order = new Int32Array(childrenMax);
     this.rankPriority = new Float64Array(childrenMax);

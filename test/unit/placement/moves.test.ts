@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  Placer, STORAGE_CLASSES, addNode, listMoves, makeNode, sameDrive, setState, uniformMap,
+  Placer, STORAGE_CLASSES, addNode, listMoves, makeNode, sameDrive, setShare, setState, uniformMap,
   type ClusterMap, type DriveRef,
 } from '../../../src/placement/index.js';
 import { fillChunkId, simulate } from '../../../src/placement/simulation.js';
@@ -119,4 +119,25 @@ test('simulated at small scale: with equal zone weighting, adding a node moves o
   // The zone keeps its equal chance, so the new node gets the zone's average, a little less
   // than its weight's share of the whole cluster: movement may come in under the "minimum".
   check(before, addNode(before, 'zone-3', makeNode('node-new', 3)), 30_000, 1.05, 15, 0.75);
+});
+
+test('a drain that reaches share 0 places like out, and each drain step only moves fragments off the node', () => {
+  const base = uniformMap({ zones: 4, nodesPerZone: 3, drivesPerNode: 3 });
+  const path = { zone: 'zone-1', node: 'node-4' };
+  const draining = setState(base, path, 'draining');
+  const steps = [10_000, 6_000, 3_000, 0].map((share) => new Placer(setShare(draining, path, share)));
+  const out = new Placer(setState(base, path, 'out'));
+  for (const id of ids(1500)) {
+    const placements = steps.map((placer) => placer.place(id, cls));
+    assert.deepEqual(placements[3], out.place(id, cls));
+    for (let s = 1; s < steps.length; s++) {
+      placements[s]!.forEach((ref, i) => {
+        const was = placements[s - 1]![i]!;
+        if (!sameDrive(ref, was)) {
+          assert.equal(was.node, 'node-4', 'a drain step moved a fragment that was not on the draining node');
+          assert.notEqual(ref.node, 'node-4');
+        }
+      });
+    }
+  }
 });
