@@ -31,7 +31,16 @@ program
       throw err;
     }
     const logger = createLogger(config.logLevel);
-    const server = await startServer(config, logger);
+    let server;
+    try {
+      server = await startServer(config, logger);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`tessera: ${err.message}\n`);
+        process.exit(2);
+      }
+      throw err;
+    }
     if (server.credentials.generated) {
       // Printed once, on the terminal only: never through the logger.
       process.stdout.write(

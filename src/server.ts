@@ -7,13 +7,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { TesseraConfig } from './config.js';
+import { ConfigError, type TesseraConfig } from './config.js';
 import { limits } from './limits.js';
 import { openMetaTables } from './index/meta-db.js';
 import { StateMachine } from './metadata/state-machine.js';
 import { loadRootCredentials, type RootCredentials } from './metadata/credentials.js';
 import { FragmentStore } from './storage/fragment-store.js';
-import { Placer, singleNodeMap } from './placement/index.js';
+import { Placer, fragmentCount, singleNodeMap, storageClassByName } from './placement/index.js';
 import { ChunkIO, type FragmentIO } from './pipeline/chunk-io.js';
 import { PinSet } from './gateway/pins.js';
 import { ObjectService } from './gateway/object-service.js';
@@ -59,7 +59,15 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     mkdirSync(dir, { recursive: true });
     drives.push(await FragmentStore.open({ dir }));
   }
-  const placer = new Placer(singleNodeMap(config.drives));
+  const map = singleNodeMap(config.drives);
+  const placer = new Placer(map);
+  // A default class the drives cannot honour is a start-up error, not a silent downgrade.
+  const defaultClass = storageClassByName(config.storageClass);
+  if (fragmentCount(defaultClass) > config.drives) {
+    for (const d of drives) await d.close();
+    await tables.root.close();
+    throw new ConfigError(`storage class ${defaultClass.name} needs ${fragmentCount(defaultClass)} drives (k=${defaultClass.k} + m=${defaultClass.m}); --drives is ${config.drives}`);
+  }
   const fragmentIO: FragmentIO = {
     put: (d, id, data) => drives[d.index]!.put(id, data),
     get: async (d, id) => {

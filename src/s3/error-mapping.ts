@@ -13,6 +13,9 @@ export function toS3Error(err: unknown): S3Error | undefined {
   }
   const code = (err as { code?: unknown })?.code;
   if (code === 'STORAGE_DRIVE_FULL') return new S3Error('InsufficientStorage');
+  // The class cannot be honoured on this map: say so, never downgrade silently.
+  if (code === 'PLACEMENT_INSUFFICIENT_DRIVES') return new S3Error('InvalidStorageClass', (err as Error).message);
+  if (code === 'PLACEMENT_UNKNOWN_STORAGE_CLASS') return new S3Error('InvalidStorageClass');
   return undefined;
 }
 
