@@ -29,6 +29,7 @@ export type {
 export { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions, type VerifiedChecksum } from './payload.js';
 export { authRequestFromIncoming } from './request.js';
 export { SigningKeyCache } from './signing-key-cache.js';
+export { verifyPostPolicy, type PostPolicyInput, type PostPolicyResult } from './post-policy.js';
 
 const presignParams = [
   'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature',
