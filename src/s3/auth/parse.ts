@@ -85,9 +85,6 @@ export function parseAuthorizationHeader(value: string): ParsedAuthorization {
 }
 
 function unsupportedAlgorithm(algorithm: string): S3Error {
-  if (algorithm === 'AWS') {
-    return new S3Error('AccessDenied', 'Signature Version 2 is not supported; sign requests with AWS Signature Version 4.');
-  }
   if (algorithm === 'AWS4-ECDSA-P256-SHA256') {
     return new S3Error('NotImplemented', 'Signature Version 4A is not supported; sign requests with AWS Signature Version 4.');
   }
