@@ -78,7 +78,11 @@ export function authenticateV2Header(
   req: AuthRequest, authorization: string, query: readonly QueryParam[], lookup: CredentialLookup, nowMs: number, opts: AuthOptions,
 ): AuthResult {
   const m = /^AWS ([^:\s]+):(\S+)$/.exec(authorization.trim());
-  if (m === null) throw new S3Error('AccessDenied', 'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature');
+  if (m === null) {
+    throw new S3Error('InvalidArgument', 'AWS authorization header is invalid.  Expected AwsAccessKeyId:signature', {
+      fields: { ArgumentName: 'Authorization', ArgumentValue: authorization.slice(0, 64) },
+    });
+  }
   const creds = lookupOrThrow(lookup, m[1]!);
   // x-amz-date, when sent, replaces Date (whose line in the string to sign is then empty).
   const amzDate = single(req, 'x-amz-date');
