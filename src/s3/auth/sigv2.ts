@@ -84,10 +84,12 @@ export function authenticateV2Header(
     });
   }
   const creds = lookupOrThrow(lookup, m[1]!);
-  // x-amz-date, when sent, replaces Date (whose line in the string to sign is then empty).
+  // x-amz-date, when sent (even empty), replaces Date, whose line in the string to sign is
+  // then empty.
+  const hasAmzDate = headerValues(req.headers, req.rawHeaders, 'x-amz-date').length > 0;
   const amzDate = single(req, 'x-amz-date');
   const date = single(req, 'date');
-  const sent = amzDate !== '' ? amzDate : date;
+  const sent = hasAmzDate ? amzDate : date;
   // V2 dates are HTTP dates; some clients put ISO 8601 basic in x-amz-date instead.
   const ms = sent === '' ? undefined : parseAmzDate(sent.trim()) ?? parseHttpDate(sent);
   if (ms === undefined || ms < 0) throw new S3Error('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
@@ -96,7 +98,7 @@ export function authenticateV2Header(
       fields: { RequestTime: sent, ServerTime: formatIsoSeconds(nowMs), MaxAllowedSkewMilliseconds: String(limits.clockSkewMsMax) },
     });
   }
-  verifyV2Signature(req, creds, amzDate !== '' ? '' : date, m[2]!, query, opts);
+  verifyV2Signature(req, creds, hasAmzDate ? '' : date, m[2]!, query, opts);
   return { anonymous: false, accessKeyId: creds.accessKeyId, payload: v2Payload(req) };
 }
 

@@ -214,6 +214,11 @@ test('Signature Version 2 headers: subresources, virtual hosts, dates and skew',
   delete noDate.date;
   rejects({ ...req, headers: noDate }, 'AccessDenied');
   rejects({ ...req, headers: { ...req.headers, date: 'Bad Date' } }, 'AccessDenied');
+  // s3-tests test_object_create_bad_date_{invalid,empty}_aws2: a bad or empty x-amz-date wins over Date.
+  rejects({ ...req, headers: { ...req.headers, 'x-amz-date': 'Bad Date' } }, 'AccessDenied');
+  rejects({ ...req, headers: { ...req.headers, 'x-amz-date': '' } }, 'AccessDenied');
+  rejects({ ...req, headers: { ...req.headers, date: 'Tue, 07 Jul 1950 21:53:04 GMT' } }, 'AccessDenied');
+  rejects({ ...req, headers: { ...req.headers, date: 'Tue, 07 Jul 9999 21:53:04 GMT' } }, 'RequestTimeTooSkewed');
   // Virtual-hosted style signs '/bucket' + path; the caller says which bucket the host named.
   const vh = { ...headers, authorization: `AWS AKTESSERA:${signV2('GET', '/bucket/', headers, date)}` };
   assert.equal(authenticate({ method: 'GET', rawPath: '/', rawQuery: '', headers: vh }, lookup, nowMs, { virtualHostBucket: 'bucket' }).anonymous, false);
