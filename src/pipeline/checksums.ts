@@ -11,9 +11,9 @@
 // there is two orders of magnitude slower.
 //
 // Measured with `node dist/bench/checksums.js` (64 MiB in 1 MiB slices, single thread) on the
-// 2-core machine while other jobs kept its load average near 9, so compare within the run:
-// CRC32 (zlib) 1,786 MB/s, CRC32C 578, CRC64NVME 647, SHA-1 831, SHA-256 1,020. With the
-// machine idle, CRC32C alone reached ~730 MB/s (byte-assembled words: ~330).
+// shared 2-core machine at load average ~5 (docs/auth.md has both runs): CRC32 (zlib)
+// 1,969–2,919 MB/s, CRC32C 840–1,074, CRC64NVME 685–840, SHA-1 ~1,100, SHA-256 ~1,150.
+// Reading words through the Int32Array view doubled CRC32C (~320 → ~730 MB/s in an A/B run).
 
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
