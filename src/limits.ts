@@ -126,6 +126,9 @@ export const limits = Object.freeze({
   // SigV4 authentication (src/s3/auth): derived signing keys kept per gateway, one per
   // access key, day, region and service.
   signingKeyCacheEntriesMax: 4096,
+  // A browser-form POST policy (base64 as sent) and its number of conditions.
+  postPolicyBytesMax: 20 * 1024,
+  postPolicyConditionsMax: 100,
 
   // Shutdown.
   shutdownGraceMs: 10_000,

@@ -10,9 +10,10 @@
 // state in two 32-bit halves so that the hot loop stays in small integers; BigInt
 // there is two orders of magnitude slower.
 //
-// Measured on the 2-core development machine, 64 MiB buffer, single thread
-// (`node dist/bench/checksums.js`): CRC32 (zlib) ~2,700 MB/s, CRC32C ~720 MB/s,
-// CRC64NVME ~560 MB/s, SHA-1 ~1,000 MB/s, SHA-256 ~1,400 MB/s.
+// Measured with `node dist/bench/checksums.js` (64 MiB in 1 MiB slices, single thread) on the
+// shared 2-core machine at load average ~5 (docs/auth.md has both runs): CRC32 (zlib)
+// 1,969–2,919 MB/s, CRC32C 840–1,074, CRC64NVME 685–840, SHA-1 ~1,100, SHA-256 ~1,150.
+// Reading words through the Int32Array view doubled CRC32C (~320 → ~730 MB/s in an A/B run).
 
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';

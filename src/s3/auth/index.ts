@@ -6,7 +6,9 @@
 // reads the body. The PayloadMode it returns goes to createPayloadVerifier() (payload.ts),
 // whose stream is the only way the body reaches the object pipeline.
 //
-// Differences from AWS: Signature Version 2 and 4A are rejected; a request without
+// Signature Version 2 (legacy) is delegated to sigv2.ts.
+//
+// Differences from AWS: Signature Version 4A is rejected; a request without
 // x-amz-content-sha256 is taken to have an empty body (AWS demands the header); session
 // tokens are not interpreted (there is no STS).
 
@@ -21,6 +23,7 @@ import {
   parseSignedHeaders, type CredentialScope,
 } from './parse.js';
 import { classifyContentSha256, payloadModeFor } from './payload-mode.js';
+import { authenticateV2Header, authenticateV2Query } from './sigv2.js';
 import type { AuthOptions, AuthRequest, AuthResult, CredentialLookup, Credentials } from './types.js';
 
 export type {
@@ -29,6 +32,7 @@ export type {
 export { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions, type VerifiedChecksum } from './payload.js';
 export { authRequestFromIncoming } from './request.js';
 export { SigningKeyCache } from './signing-key-cache.js';
+export { verifyPostPolicy, type PostPolicyInput, type PostPolicyResult } from './post-policy.js';
 
 const presignParams = [
   'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature',
@@ -53,11 +57,12 @@ export function authenticate(req: AuthRequest, lookup: CredentialLookup, nowMs: 
       fields: { ArgumentName: 'Authorization', ArgumentValue: 'Authorization' },
     });
   }
-  if (authorization !== undefined) return authenticateHeader(req, authorization, lookup, nowMs, opts);
-  if (hasQueryAuth) return authenticatePresigned(req, query, lookup, nowMs, opts);
-  if (query.some((p) => p.name === 'AWSAccessKeyId') && query.some((p) => p.name === 'Signature')) {
-    throw new S3Error('AccessDenied', 'Signature Version 2 is not supported; sign requests with AWS Signature Version 4.');
+  if (authorization !== undefined) {
+    if (authorization.trimStart().startsWith('AWS ')) return authenticateV2Header(req, authorization, query, lookup, nowMs, opts);
+    return authenticateHeader(req, authorization, lookup, nowMs, opts);
   }
+  if (hasQueryAuth) return authenticatePresigned(req, query, lookup, nowMs, opts);
+  if (query.some((p) => p.name === 'AWSAccessKeyId' || p.name === 'Signature')) return authenticateV2Query(req, query, lookup, nowMs, opts);
   // An anonymous client made no claim about its body unless it sent x-amz-content-sha256
   // (curl -T sends none), so absence means unsigned here, not "empty".
   const contentSha = firstHeader(req, 'x-amz-content-sha256');

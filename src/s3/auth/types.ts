@@ -61,6 +61,11 @@ export interface AuthOptions {
   region?: string;
   /** The service name in the credential scope; 's3' unless a test suite says otherwise. */
   service?: string;
+  /**
+   * The bucket when the request addressed it by host name (virtual-hosted style). Only
+   * Signature Version 2 needs it: its signed resource starts with '/bucket'.
+   */
+  virtualHostBucket?: string;
   /** Where derived signing keys are cached across requests; derived afresh when absent. */
   signingKeys?: { get(accessKeyId: string, secretAccessKey: string, date: string, region: string, service: string): Buffer };
 }

@@ -161,6 +161,13 @@ test('SDK v3: a wrong secret is SignatureDoesNotMatch, an unknown key InvalidAcc
   const wrong = client('not-the-secret');
   await assert.rejects(wrong.send(new HeadObjectCommand({ Bucket: 'bucket', Key: 'a b' })));
   assert.equal(lastSeen().error?.code, 'SignatureDoesNotMatch');
+  // The unsigned-trailer path is still bound to the header signature (MinIO's CVE-2025-31489
+  // was a bypass there): a streamed PutObject with the wrong secret fails before any byte is read.
+  await assert.rejects(wrong.send(new PutObjectCommand({
+    Bucket: 'bucket', Key: 'k', Body: Readable.from([Buffer.alloc(1000, 1)]), ContentLength: 1000,
+  })));
+  assert.equal(lastSeen().error?.code, 'SignatureDoesNotMatch');
+  assert.equal(lastSeen().body, undefined);
   wrong.destroy();
   const unknown = new S3Client({
     endpoint, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1,
