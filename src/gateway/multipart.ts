@@ -5,7 +5,7 @@ import type { WriteConditions } from '../metadata/commands.js';
 import { MetadataError } from '../metadata/errors.js';
 import type { ChecksumType, ObjectRecord, PartRecord, UploadRecord } from '../metadata/records.js';
 import { partKey, partPrefix, prefixEnd, uploadKey } from '../index/keys.js';
-import type { ObjectAttributes, ObjectService, PutBody } from './object-service.js';
+import { bodyChecksum, type ObjectAttributes, type ObjectService, type PutBody } from './object-service.js';
 import type { ChecksumAlgorithm } from '../pipeline/checksums.js';
 import { writeObjectData } from '../pipeline/write-path.js';
 
@@ -50,6 +50,7 @@ export class MultipartService {
   async uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: PutBody): Promise<PartRecord> {
     const upload = this.getUpload(bucket, key, uploadId);
     const written = await this.objects.writeData(body, this.objects.storageClass(upload.storageClass));
+    const checksum = bodyChecksum(written, body.checksumAlgorithm);
     try {
       const part: PartRecord = {
         v: 1,
@@ -59,7 +60,7 @@ export class MultipartService {
         lastModifiedMs: this.deps.now(),
         // Parts are never inline: Complete concatenates chunk lists.
         chunks: written.inline ? [] : written.chunks,
-        ...(written.checksum ? { checksum: written.checksum.toString('base64') } : {}),
+        ...(checksum ? { checksum: checksum.base64, checksumAlgorithm: checksum.algorithm } : {}),
       };
       let newChunks = written.newChunks;
       if (written.inline && written.inline.byteLength > 0) {

@@ -8,7 +8,7 @@ import { objectKey } from '../index/keys.js';
 import type { StateMachine } from '../metadata/state-machine.js';
 import type { Command, WriteConditions } from '../metadata/commands.js';
 import { MetadataError } from '../metadata/errors.js';
-import type { BucketRecord, ChunkRecord, ObjectChecksum, ObjectRecord, StatsRecord } from '../metadata/records.js';
+import type { BucketRecord, ChunkRecord, ObjectRecord, StatsRecord } from '../metadata/records.js';
 import { emptyStats } from '../index/meta-db.js';
 import { writeObjectData, type WriteResult } from '../pipeline/write-path.js';
 import { readObjectRange } from '../pipeline/read-path.js';
@@ -43,9 +43,30 @@ export interface ObjectAttributes {
 
 export interface PutBody {
   data: AsyncIterable<Uint8Array>;
+  /** An algorithm to compute here (when the client asked for one but sent no value to verify). */
   checksumAlgorithm?: ChecksumAlgorithm;
-  /** Runs after the body was fully read and before commit: verifies Content-MD5, checksums, trailers. */
-  verify?(written: WriteResult): void;
+  /**
+   * Runs after the body was fully read and before commit: verifies Content-MD5, and returns
+   * the checksum the client sent and the payload verifier checked, if any.
+   */
+  verify?(written: WriteResult): BodyChecksum | undefined;
+}
+
+export interface BodyChecksum {
+  algorithm: ChecksumAlgorithm;
+  base64: string;
+}
+
+/** What the pipeline wrote, plus the client's verified checksum. */
+export interface WrittenBody extends WriteResult {
+  verifiedChecksum?: BodyChecksum;
+}
+
+/** The object's checksum: the one the client sent (verified), else the one computed on request. */
+export function bodyChecksum(w: WrittenBody, algorithm: ChecksumAlgorithm | undefined): BodyChecksum | undefined {
+  if (w.verifiedChecksum) return w.verifiedChecksum;
+  if (w.checksum && algorithm) return { algorithm, base64: w.checksum.toString('base64') };
+  return undefined;
 }
 
 export class ObjectService {
@@ -110,7 +131,7 @@ export class ObjectService {
   }
 
   /** Streams a body through the pipeline; the caller commits. Pins are released by `release`. */
-  async writeData(body: PutBody, storageClass: StorageClass): Promise<WriteResult> {
+  async writeData(body: PutBody, storageClass: StorageClass): Promise<WrittenBody> {
     const pinned: Uint8Array[] = [];
     try {
       const written = await writeObjectData(
@@ -128,8 +149,8 @@ export class ObjectService {
         },
         { storageClass, checksumAlgorithm: body.checksumAlgorithm },
       );
-      body.verify?.(written);
-      return written;
+      const verifiedChecksum = body.verify?.(written);
+      return verifiedChecksum ? { ...written, verifiedChecksum } : written;
     } catch (err) {
       this.deps.pins.unpinAll(pinned);
       throw err;
@@ -150,6 +171,7 @@ export class ObjectService {
     this.getBucket(bucket);
     const sc = this.storageClass(attrs.storageClass);
     const written = await this.writeData(body, sc);
+    const checksum = bodyChecksum(written, body.checksumAlgorithm);
     try {
       const object: ObjectRecord = {
         v: 1,
@@ -165,7 +187,7 @@ export class ObjectService {
         storageClass: sc.name,
         chunks: written.chunks,
         ...(written.inline ? { inline: written.inline } : {}),
-        ...(written.checksum && body.checksumAlgorithm ? { checksum: fullChecksum(body.checksumAlgorithm, written.checksum) } : {}),
+        ...(checksum ? { checksum: { algorithm: checksum.algorithm, value: checksum.base64, type: 'FULL_OBJECT' as const } } : {}),
       };
       await this.apply({ type: 'PutObject', object, newChunks: written.newChunks, conditions, nowMs: object.lastModifiedMs });
       return object;
@@ -223,8 +245,4 @@ export class ObjectService {
   newUploadId(): string {
     return randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
   }
-}
-
-export function fullChecksum(algorithm: string, digest: Buffer): ObjectChecksum {
-  return { algorithm, value: digest.toString('base64'), type: 'FULL_OBJECT' };
 }

@@ -86,7 +86,8 @@ export interface PartRecord {
   etag: string;
   lastModifiedMs: number;
   chunks: ChunkRef[];
-  checksum?: string;
+  checksum?: string;           // base64
+  checksumAlgorithm?: string;  // of `checksum`
 }
 
 /** Running totals kept by the state machine, for tessera_bytes and stats. */

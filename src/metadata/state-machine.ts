@@ -288,7 +288,7 @@ function checkConditions(old: ObjectRecord | undefined, cond: WriteConditions): 
  */
 function compositeChecksum(algorithm: string, parts: PartRecord[]): ObjectChecksum | undefined {
   const alg = parseChecksumAlgorithm(algorithm);
-  if (!alg || parts.some((p) => p.checksum === undefined)) return undefined;
+  if (!alg || parts.some((p) => p.checksum === undefined || (p.checksumAlgorithm !== undefined && p.checksumAlgorithm !== alg))) return undefined;
   const sum = createChecksum(alg);
   for (const p of parts) sum.update(Buffer.from(p.checksum!, 'base64'));
   return { algorithm: alg, value: `${sum.digest().toString('base64')}-${parts.length}`, type: 'COMPOSITE' };

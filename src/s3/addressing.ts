@@ -10,6 +10,8 @@ export interface Address {
   key?: string;
   rawPath: string;
   rawQuery: string;
+  /** True when the bucket came from the Host header. */
+  virtualHost: boolean;
 }
 
 function decodePathPart(s: string): string {
@@ -47,7 +49,7 @@ export function parseAddress(url: string, host: string | undefined, domains: rea
     if (slash >= 0 && slash + 1 < rest.length) key = decodePathPart(rest.slice(slash + 1));
   }
   if (key !== undefined && Buffer.byteLength(key, 'utf8') > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
-  return { bucket, key, rawPath, rawQuery };
+  return { bucket, key, rawPath, rawQuery, virtualHost: vhostBucket !== undefined };
 }
 
 /** S3 bucket naming rules (the strict, DNS-compatible ones AWS applies to new buckets). */

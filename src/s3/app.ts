@@ -7,7 +7,7 @@ import Koa from 'koa';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { parseAddress } from './addressing.js';
-import { authenticate } from './auth/index.js';
+import { authenticate, authRequestFromIncoming, SigningKeyCache } from './auth/index.js';
 import type { CredentialLookup } from './auth/types.js';
 import type { S3Ctx, S3Services } from './context.js';
 import { S3Error } from './errors.js';
@@ -26,6 +26,8 @@ export interface S3AppDeps {
 
 export function createS3App(deps: S3AppDeps): Koa {
   const app = new Koa();
+  // Derived SigV4 signing keys (four HMACs each), per gateway.
+  const signingKeys = new SigningKeyCache();
   app.proxy = false;
   app.silent = true;
   app.use(async (koa) => {
@@ -48,11 +50,10 @@ export function createS3App(deps: S3AppDeps): Koa {
       ctx.bucket = addr.bucket;
       ctx.key = addr.key;
       ctx.query = new URLSearchParams(addr.rawQuery);
-      const auth = authenticate(
-        { method: koa.req.method ?? 'GET', rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers: koa.req.headers, rawHeaders: koa.req.rawHeaders },
-        deps.credentials,
-        deps.services.now(),
-      );
+      const auth = authenticate(authRequestFromIncoming(koa.req), deps.credentials, deps.services.now(), {
+        signingKeys,
+        ...(addr.virtualHost && ctx.bucket !== undefined ? { virtualHostBucket: ctx.bucket } : {}),
+      });
       ctx.payload = auth.payload;
       if (auth.anonymous) throw new S3Error('AccessDenied');
       ctx.identity = auth.accessKeyId;

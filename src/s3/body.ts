@@ -4,7 +4,7 @@
 
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createPayloadVerifier, type PayloadVerifier } from './auth/payload.js';
+import { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions } from './auth/payload.js';
 import { S3Error } from './errors.js';
 import { header, type S3Ctx } from './context.js';
 import { limits } from '../limits.js';
@@ -43,10 +43,10 @@ export interface ObjectBody {
 }
 
 /** The request's object bytes as a stream (framing removed, signatures checked). */
-export function objectBody(ctx: S3Ctx, maxBytes: number): ObjectBody {
+export function objectBody(ctx: S3Ctx, maxBytes: number, opts: PayloadVerifierOptions = {}): ObjectBody {
   const expected = declaredLength(ctx);
   if (expected !== undefined && expected > maxBytes) throw new S3Error('EntityTooLarge');
-  const verifier = createPayloadVerifier(ctx.payload, ctx.koa.req.headers);
+  const verifier = createPayloadVerifier(ctx.payload, ctx.koa.req.headers, opts);
   const check = new LengthCheck(expected, maxBytes);
   const req = ctx.koa.req;
   // Closed connections end the stream with an error, never a silently short body.
@@ -69,8 +69,8 @@ async function* guarded(src: AsyncIterable<Uint8Array>, done: Promise<void>): As
 }
 
 /** Reads a whole (small) request body, e.g. an XML document, within `maxBytes`. */
-export async function readSmallBody(ctx: S3Ctx, maxBytes = limits.xmlBodyBytesMax): Promise<Buffer> {
-  const body = objectBody(ctx, maxBytes);
+export async function readSmallBody(ctx: S3Ctx, maxBytes = limits.xmlBodyBytesMax, opts: PayloadVerifierOptions = {}): Promise<Buffer> {
+  const body = objectBody(ctx, maxBytes, opts);
   const parts: Uint8Array[] = [];
   for await (const c of body.stream) parts.push(c);
   return Buffer.concat(parts);

@@ -16,7 +16,8 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   checkOwner(ctx, bucket);
   const uploadId = ctx.query.get('uploadId') ?? '';
   ctx.svc.multipart.getUpload(bucket, key, uploadId);
-  const doc = parseXml((await readSmallBody(ctx)).toString('utf8'), ['CompleteMultipartUpload.Part']);
+  // x-amz-checksum-* on Complete is the whole object's checksum, not the XML body's.
+  const doc = parseXml((await readSmallBody(ctx, undefined, { ignoreChecksumHeaders: true })).toString('utf8'), ['CompleteMultipartUpload.Part']);
   const root = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
   if (!root || typeof root !== 'object') throw new S3Error('MalformedXML');
   const rawParts = (root['Part'] as Record<string, unknown>[] | undefined) ?? [];

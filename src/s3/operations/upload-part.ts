@@ -15,15 +15,15 @@ export async function uploadPart(ctx: S3Ctx): Promise<void> {
   const partNumber = parsePartNumber(ctx.query.get('partNumber'));
   const uploadId = ctx.query.get('uploadId') ?? '';
   const upload = ctx.svc.multipart.getUpload(bucket, key, uploadId);
-  const checks = bodyChecks(ctx);
-  const algorithm = checks.algorithm ?? parseChecksumAlgorithm(upload.checksumAlgorithm ?? '');
+  const checks = bodyChecks(ctx, upload.checksumAlgorithm);
   const body = objectBody(ctx, limits.partSizeBytesMax);
   const part = await ctx.svc.multipart.uploadPart(bucket, key, uploadId, partNumber, {
     data: body.stream,
-    checksumAlgorithm: algorithm,
+    checksumAlgorithm: checks.algorithm,
     verify: (w) => checks.verify(w, body.verifier),
   });
   ctx.koa.set('ETag', `"${part.etag}"`);
+  const algorithm = parseChecksumAlgorithm(part.checksumAlgorithm ?? '');
   if (part.checksum && algorithm) ctx.koa.set(checksumHeader(algorithm), part.checksum);
   sendEmpty(ctx, 200);
 }

@@ -6,52 +6,41 @@ import { S3Error } from '../errors.js';
 import { checksumHeader, parseChecksumAlgorithm, type ChecksumAlgorithm } from '../../pipeline/checksums.js';
 import type { PayloadVerifier } from '../auth/payload.js';
 import type { WriteResult } from '../../pipeline/write-path.js';
+import type { BodyChecksum } from '../../gateway/object-service.js';
 import type { WriteConditions } from '../../metadata/commands.js';
 import type { ObjectChecksum } from '../../metadata/records.js';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'];
 
 export interface BodyChecks {
+  /** Set when the client asked for a checksum without sending one: the pipeline computes it. */
   algorithm?: ChecksumAlgorithm;
-  verify(w: WriteResult, v: PayloadVerifier): void;
+  /** Content-MD5, then the checksum the payload verifier checked (header or trailer). */
+  verify(w: WriteResult, v: PayloadVerifier): BodyChecksum | undefined;
 }
 
-export function bodyChecks(ctx: S3Ctx): BodyChecks {
+/**
+ * Content-MD5 is checked here; x-amz-checksum-* headers and trailers are checked by the
+ * payload verifier as the body streams. Only a bare algorithm (x-amz-sdk-checksum-algorithm,
+ * or the upload's) makes the pipeline compute a checksum itself.
+ */
+export function bodyChecks(ctx: S3Ctx, uploadAlgorithm?: string): BodyChecks {
   const md5 = header(ctx, 'content-md5');
   if (md5 !== undefined && !/^[A-Za-z0-9+/]{22}==$/.test(md5.trim())) throw new S3Error('InvalidDigest');
+  const sent = ALGORITHMS.some((a) => header(ctx, checksumHeader(a)) !== undefined) || header(ctx, 'x-amz-trailer') !== undefined;
   let algorithm: ChecksumAlgorithm | undefined;
-  let expected: string | undefined;
-  let fromTrailer = false;
-  for (const a of ALGORITHMS) {
-    const v = header(ctx, checksumHeader(a));
-    if (v !== undefined) {
-      if (algorithm) throw new S3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
-      algorithm = a;
-      expected = v;
+  if (!sent) {
+    const requested = header(ctx, 'x-amz-sdk-checksum-algorithm') ?? header(ctx, 'x-amz-checksum-algorithm') ?? uploadAlgorithm;
+    if (requested !== undefined) {
+      algorithm = parseChecksumAlgorithm(requested);
+      if (!algorithm) throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported.');
     }
-  }
-  const trailer = header(ctx, 'x-amz-trailer');
-  if (trailer !== undefined && !algorithm) {
-    const name = trailer.trim().toLowerCase();
-    const a = name.startsWith('x-amz-checksum-') ? parseChecksumAlgorithm(name.slice('x-amz-checksum-'.length)) : undefined;
-    if (!a) throw new S3Error('InvalidRequest', 'The value specified in the x-amz-trailer header is not supported');
-    algorithm = a;
-    fromTrailer = true;
-  }
-  const sdkAlg = header(ctx, 'x-amz-sdk-checksum-algorithm') ?? header(ctx, 'x-amz-checksum-algorithm');
-  if (!algorithm && sdkAlg !== undefined) {
-    algorithm = parseChecksumAlgorithm(sdkAlg);
-    if (!algorithm) throw new S3Error('InvalidRequest', 'Checksum algorithm provided is unsupported.');
   }
   return {
     algorithm,
     verify(w, v) {
       if (md5 !== undefined && w.md5.toString('base64') !== md5.trim()) throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
-      if (!algorithm) return;
-      if (fromTrailer) expected = v.trailers()[checksumHeader(algorithm)];
-      if (expected !== undefined && w.checksum && w.checksum.toString('base64') !== expected.trim()) {
-        throw new S3Error('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
-      }
+      return v.checksum();
     },
   };
 }

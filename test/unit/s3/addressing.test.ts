@@ -4,11 +4,11 @@ import { parseAddress, validBucketName } from '../../../src/s3/addressing.js';
 import { S3Error } from '../../../src/s3/errors.js';
 
 test('path-style: the bucket is the first raw segment, the key is decoded once and never normalised', () => {
-  assert.deepEqual(parseAddress('/b/a%20b+c?x=1', '127.0.0.1:9900', ['localhost']), { bucket: 'b', key: 'a b+c', rawPath: '/b/a%20b+c', rawQuery: 'x=1' });
+  assert.deepEqual(parseAddress('/b/a%20b+c?x=1', '127.0.0.1:9900', ['localhost']), { bucket: 'b', key: 'a b+c', rawPath: '/b/a%20b+c', rawQuery: 'x=1', virtualHost: false });
   assert.equal(parseAddress('/a/../b/key', 'h', []).bucket, 'a');
   assert.equal(parseAddress('/a/../b/key', 'h', []).key, '../b/key');
   assert.equal(parseAddress('/b/dir%2Fx', 'h', []).key, 'dir/x');
-  assert.deepEqual(parseAddress('/', 'h', []), { bucket: undefined, key: undefined, rawPath: '/', rawQuery: '' });
+  assert.deepEqual(parseAddress('/', 'h', []), { bucket: undefined, key: undefined, rawPath: '/', rawQuery: '', virtualHost: false });
   assert.equal(parseAddress('/b/', 'h', []).key, undefined);
   assert.equal(parseAddress('/b//x', 'h', []).key, '/x');
 });
