@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { Chunker, type ChunkerParams } from './cdc.js';
-import { fingerprint } from './fingerprint.js';
+import { fingerprintAsync } from './fingerprint.js';
 import { createChecksum, type ChecksumAlgorithm } from './checksums.js';
 import type { ChunkIO } from './chunk-io.js';
 import type { StorageClass } from '../placement/index.js';
@@ -51,7 +51,8 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
   let slots = 0;
 
   const processChunk = async (slot: number, raw: Buffer) => {
-    const fp = fingerprint(raw);
+    // SHA-256 in the thread pool: the event loop keeps MD5 and chunking going meanwhile.
+    const fp = await fingerprintAsync(raw);
     deps.pin(fp);
     result.pinned.push(fp);
     result.chunks[slot] = { fp, size: raw.byteLength };
