@@ -3,7 +3,7 @@
 // plain-files peer) and the MD5-only ceiling server. Each child's output goes to a log
 // file in its temp dir, which is removed on stop unless BENCH_KEEP=1.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -184,6 +184,17 @@ export async function memoryOf(pid: number): Promise<{ hwmBytes: number; rssByte
     return m ? Number(m[1]) * 1024 : NaN;
   };
   return { hwmBytes: kib('VmHWM'), rssBytes: kib('VmRSS') };
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc/PID/stat. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name: state is [0], utime [11], stime [12].
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
 }
 
 /** Resets VmHWM to the current RSS (Linux ≥ 4.0, needs permission on the process). */

@@ -30,6 +30,21 @@ export function throughputTable(results: readonly TargetThroughput[], options: T
     .filter((r) => !r.error)
     .map((r) => `${r.target}: PUT ${r.putMBpsRuns.map(fmt).join(', ')}; GET ${r.getMBpsRuns.map(fmt).join(', ')}`);
   if (runs.length > 0) lines.push('', `Large-object runs (MB/s, the table shows the median): ${runs.join(' — ')}.`);
+  lines.push(
+    '',
+    `Server CPU (user + system, all threads, from /proc/PID/stat) per unit of work: less sensitive to other load than the rates above. ` +
+      `A server whose CPU per MB is low but whose MB/s is low too is waiting (fsync, locks, too little concurrency), not computing.`,
+    '',
+    `| target | ${big} PUT CPU ms/MB | ${big} GET CPU ms/MB | ${small} PUT CPU µs/op | ${small} GET CPU µs/op | PUT MB/s if CPU-bound on 1 core |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...results
+      .filter((r) => !r.error)
+      .map(
+        (r) =>
+          `| ${targetLabels[r.target]} | ${fmt(r.serverCpuMsPerMBPut, 2)} | ${fmt(r.serverCpuMsPerMBGet, 2)} | ` +
+          `${fmt(r.serverCpuUsPerOpPut)} | ${fmt(r.serverCpuUsPerOpGet)} | ${fmt(1000 / r.serverCpuMsPerMBPut)} |`,
+      ),
+  );
   const verdict = floorVerdict(results, big, small);
   if (verdict) lines.push('', verdict);
   return lines.join('\n');

@@ -7,7 +7,7 @@
 
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { LeanClient, randomStream, runLoad, type LoadResult } from './lean-client.js';
-import { allTargets, memoryOf, resetPeakMemory, startPeer, type Peer, type TargetName } from './peers.js';
+import { allTargets, cpuSecondsOf, memoryOf, resetPeakMemory, startPeer, type Peer, type TargetName } from './peers.js';
 import { isMain, parseArgs } from './cli.js';
 
 export interface ThroughputOptions {
@@ -50,6 +50,11 @@ export interface TargetThroughput {
   readonly rssBeforeBytes: number;
   readonly smallPut: LoadResult;
   readonly smallGet: LoadResult;
+  /** Server CPU (all threads) per unit of work: less sensitive to a busy machine than MB/s. */
+  readonly serverCpuMsPerMBPut: number;
+  readonly serverCpuMsPerMBGet: number;
+  readonly serverCpuUsPerOpPut: number;
+  readonly serverCpuUsPerOpGet: number;
   readonly error?: string;
 }
 
@@ -74,6 +79,12 @@ export async function runThroughput(options: ThroughputOptions, log: (line: stri
           getRuns: [],
           putRounds: [],
           getRounds: [],
+          cpu: {
+            largePut: { seconds: 0, work: 0 },
+            largeGet: { seconds: 0, work: 0 },
+            smallPut: { seconds: 0, work: 0 },
+            smallGet: { seconds: 0, work: 0 },
+          },
           smallWritten: 0,
         };
         live.push(item);
@@ -120,6 +131,8 @@ interface Live {
   readonly getRuns: number[];
   readonly putRounds: LoadResult[];
   readonly getRounds: LoadResult[];
+  /** Server CPU seconds and work done, summed over the runs of each workload. */
+  readonly cpu: Record<'largePut' | 'largeGet' | 'smallPut' | 'smallGet', { seconds: number; work: number }>;
   smallWritten: number;
   rssBefore?: number;
   canResetPeak?: boolean;
@@ -147,12 +160,18 @@ async function phase(
 async function largeRun(t: Live, run: number, options: ThroughputOptions, log: (line: string) => void): Promise<void> {
   // A fresh random stream per run, so nothing dedups across runs.
   const key = `large-${run}`;
+  let cpu0 = await cpuSecondsOf(t.peer.pid);
   let t0 = performance.now();
   await t.single.putObject(bucket, key, randomStream(options.largeObjectBytes), options.largeObjectBytes);
   t.putRuns.push(options.largeObjectBytes / MB / ((performance.now() - t0) / 1000));
+  let cpu1 = await cpuSecondsOf(t.peer.pid);
+  addCpu(t.cpu.largePut, cpu1 - cpu0, options.largeObjectBytes / MB);
+  cpu0 = cpu1;
   t0 = performance.now();
   const got = await t.single.getObject(bucket, key);
   t.getRuns.push(got / MB / ((performance.now() - t0) / 1000));
+  cpu1 = await cpuSecondsOf(t.peer.pid);
+  addCpu(t.cpu.largeGet, cpu1 - cpu0, got / MB);
   if (got !== options.largeObjectBytes) throw new Error(`GET ${key} returned ${got} bytes, expected ${options.largeObjectBytes}`);
   log(`  ${t.peer.name} large run ${run + 1}: PUT ${t.putRuns[run]!.toFixed(0)} MB/s, GET ${t.getRuns[run]!.toFixed(0)} MB/s`);
 }
@@ -174,6 +193,7 @@ async function warmUp(t: Live, options: ThroughputOptions): Promise<void> {
 
 async function smallPuts(t: Live, options: ThroughputOptions, rounds: number, log: (line: string) => void): Promise<void> {
   const first = t.smallWritten;
+  const cpu0 = await cpuSecondsOf(t.peer.pid);
   const r = await runLoad({
     concurrency: options.smallConnections,
     opsMax: Math.ceil(options.smallOpsMax / rounds),
@@ -181,6 +201,7 @@ async function smallPuts(t: Live, options: ThroughputOptions, rounds: number, lo
     op: (i) => t.pool.putObject(bucket, `small/${first + i}`, smallBody(options), options.smallObjectBytes),
   });
   // Keys are handed out in order; failed or unfinished ones may leave gaps, which GETs skip past as errors.
+  addCpu(t.cpu.smallPut, (await cpuSecondsOf(t.peer.pid)) - cpu0, r.ops);
   t.smallWritten += r.ops;
   t.putRounds.push(r);
   log(`  ${t.peer.name} 4 KiB PUT: ${r.opsPerSecond.toFixed(0)} ops/s (${r.ops} ops, ${r.errors} errors, client ${r.clientCpuUsPerOp.toFixed(0)} µs CPU/op)${r.firstError ? `: ${r.firstError}` : ''}`);
@@ -190,12 +211,14 @@ async function smallGets(t: Live, options: ThroughputOptions, rounds: number, lo
   const opsMax = Math.ceil(options.smallOpsMax / rounds);
   const pick = randomBytes(4 * opsMax);
   const written = Math.max(1, t.smallWritten);
+  const cpu0 = await cpuSecondsOf(t.peer.pid);
   const r = await runLoad({
     concurrency: options.smallConnections,
     opsMax,
     durationMsMax: options.smallDurationMs / rounds,
     op: (i) => t.pool.getObject(bucket, `small/${pick.readUInt32LE(4 * i) % written}`),
   });
+  addCpu(t.cpu.smallGet, (await cpuSecondsOf(t.peer.pid)) - cpu0, r.ops);
   t.getRounds.push(r);
   log(`  ${t.peer.name} 4 KiB GET: ${r.opsPerSecond.toFixed(0)} ops/s (${r.ops} ops, ${r.errors} errors, client ${r.clientCpuUsPerOp.toFixed(0)} µs CPU/op)${r.firstError ? `: ${r.firstError}` : ''}`);
 }
@@ -211,7 +234,20 @@ function summarise(t: Live): TargetThroughput {
     rssBeforeBytes: t.rssBefore ?? NaN,
     smallPut: medianRound(t.putRounds),
     smallGet: medianRound(t.getRounds),
+    serverCpuMsPerMBPut: perUnit(t.cpu.largePut, 1e3),
+    serverCpuMsPerMBGet: perUnit(t.cpu.largeGet, 1e3),
+    serverCpuUsPerOpPut: perUnit(t.cpu.smallPut, 1e6),
+    serverCpuUsPerOpGet: perUnit(t.cpu.smallGet, 1e6),
   };
+}
+
+function addCpu(into: { seconds: number; work: number }, seconds: number, work: number): void {
+  into.seconds += seconds;
+  into.work += work;
+}
+
+function perUnit(c: { seconds: number; work: number }, scale: number): number {
+  return c.work > 0 ? (c.seconds * scale) / c.work : NaN;
 }
 
 /** The round with the median ops/s, with the errors of all rounds. */
@@ -248,6 +284,10 @@ function failed(target: TargetName, error: string): TargetThroughput {
     rssBeforeBytes: NaN,
     smallPut: none,
     smallGet: none,
+    serverCpuMsPerMBPut: NaN,
+    serverCpuMsPerMBGet: NaN,
+    serverCpuUsPerOpPut: NaN,
+    serverCpuUsPerOpGet: NaN,
     error,
   };
 }
