@@ -28,10 +28,14 @@ export function createS3App(deps: S3AppDeps): Koa {
   const app = new Koa();
   // Derived SigV4 signing keys (four HMACs each), per gateway.
   const signingKeys = new SigningKeyCache();
+  // Request ids: a random per-process prefix and a counter (unique, and cheaper than
+  // drawing random bytes per request).
+  const idPrefix = randomBytes(4).toString('hex').toUpperCase();
+  let idCounter = 0;
   app.proxy = false;
   app.silent = true;
   app.use(async (koa) => {
-    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    const requestId = idPrefix + (++idCounter).toString(16).toUpperCase().padStart(8, '0');
     const started = process.hrtime.bigint();
     koa.set('x-amz-request-id', requestId);
     koa.set('x-amz-id-2', requestId);

@@ -49,6 +49,11 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   ctx.koa.length = end - start;
   // HEAD: koa sends the headers with no body when none is set.
   if (!withBody) return;
+  if (o.inline) {
+    // Small bodies live in the manifest: hand koa the bytes, no stream machinery.
+    ctx.koa.body = Buffer.from(o.inline.buffer, o.inline.byteOffset + start, end - start);
+    return;
+  }
   // Read the first piece before sending headers, so a missing chunk is a clean error.
   const it = ctx.svc.objects.read(o, start, end);
   const first = await it.next();
