@@ -10,7 +10,7 @@ fi
 compat_init boto3
 F="$COMPAT_WORK/files"
 make_files "$F"
-export COMPAT_FILES="$F" COMPAT_WORK RUN_ID BOTO3_COUNTS="$COMPAT_WORK/boto3.counts"
+export PYTHONDONTWRITEBYTECODE=1 COMPAT_FILES="$F" COMPAT_WORK RUN_ID BOTO3_COUNTS="$COMPAT_WORK/boto3.counts"
 "$PY" -P "$COMPAT_DIR/boto3.py"
 if [ -s "$BOTO3_COUNTS" ]; then
   read -r p f x <"$BOTO3_COUNTS"
