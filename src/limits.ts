@@ -133,6 +133,15 @@ export const limits = Object.freeze({
   // Shutdown.
   shutdownGraceMs: 10_000,
 
+  // S3 HTTP connections: keep-alive between requests, the time allowed to send headers,
+  // and how long a socket may stay silent (mid-body too) before it is closed.
+  httpKeepAliveMs: 30_000,
+  httpHeadersTimeoutMs: 60_000,
+  httpSocketIdleMs: 120_000,
+
+  // GC: chunks reclaimed per ReclaimChunks command (bounds one metadata transaction).
+  gcReclaimBatchMax: 256,
+
   // --- Placement (src/placement/) ---
   // Fragments per chunk (k+m); the placement hash salts positions with 8 bits.
   placementFragmentsPerChunkMax: 32,

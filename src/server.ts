@@ -113,9 +113,11 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     metrics,
   });
   const s3Server = createServer({ maxHeaderSize: limits.headerBytesMax }, s3App.callback());
-  s3Server.keepAliveTimeout = 30_000;
-  s3Server.requestTimeout = 0; // large bodies may stream for long; idle sockets are timed out instead
-  s3Server.headersTimeout = 60_000;
+  s3Server.keepAliveTimeout = limits.httpKeepAliveMs;
+  // Large bodies may stream for long, so no whole-request deadline; a silent socket is closed.
+  s3Server.requestTimeout = 0;
+  s3Server.timeout = limits.httpSocketIdleMs;
+  s3Server.headersTimeout = limits.httpHeadersTimeoutMs;
   const sockets = new Set<Socket>();
   s3Server.on('connection', (s: Socket) => {
     sockets.add(s);

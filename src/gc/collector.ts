@@ -11,6 +11,8 @@ import type { StateMachine } from '../metadata/state-machine.js';
 import type { PinSet } from '../gateway/pins.js';
 import type { FragmentStore } from '../storage/fragment-store.js';
 import { fragmentId } from '../pipeline/chunk-io.js';
+import { limits } from '../limits.js';
+import { FINGERPRINT_SIZE_BYTES } from '../pipeline/fingerprint.js';
 
 export interface GcDeps {
   tables: MetaTables;
@@ -27,10 +29,6 @@ export interface GcReport {
   orphansDeleted: number;
 }
 
-const FP_BYTES = 32;
-const RECLAIM_BATCH = 256;
-/** Upper bound on k+m over all storage classes. */
-const FRAGMENTS_PER_CHUNK_MAX = 32;
 
 export class GarbageCollector {
   constructor(private readonly d: GcDeps) {}
@@ -57,7 +55,7 @@ export class GarbageCollector {
       if (value.refs !== 0 || value.zeroSinceMs === 0 || value.zeroSinceMs >= cutoff) continue;
       if (this.d.pins.has(key)) continue;
       batch.push(Buffer.from(key));
-      if (batch.length >= RECLAIM_BATCH) await flush();
+      if (batch.length >= limits.gcReclaimBatchMax) await flush();
     }
     await flush();
   }
@@ -66,7 +64,7 @@ export class GarbageCollector {
   private async deleteFragmentsOf(fp: Uint8Array): Promise<number> {
     let n = 0;
     for (const drive of this.d.drives) {
-      for (let i = 0; i < FRAGMENTS_PER_CHUNK_MAX; i++) {
+      for (let i = 0; i < limits.placementFragmentsPerChunkMax; i++) {
         const id = fragmentId(fp, i);
         if (!drive.has(id)) continue;
         await drive.delete(id);
@@ -78,8 +76,9 @@ export class GarbageCollector {
 
   private async deleteOrphans(report: GcReport): Promise<void> {
     for (const drive of this.d.drives) {
-      for (const id of await collect(drive.ids())) {
-        const fp = Buffer.from(id.buffer, id.byteOffset, FP_BYTES);
+      // ids() pages by key, so deleting while iterating is safe and memory stays bounded.
+      for (const id of drive.ids()) {
+        const fp = Buffer.from(id.buffer, id.byteOffset, FINGERPRINT_SIZE_BYTES);
         if (this.d.pins.has(fp)) continue;
         if (this.d.tables.chunks.get(fp) !== undefined) continue;
         await drive.delete(id);
@@ -87,10 +86,4 @@ export class GarbageCollector {
       }
     }
   }
-}
-
-async function collect<T>(it: AsyncIterable<T> | Iterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
 }
