@@ -51,6 +51,7 @@ export class MultipartService {
     const upload = this.getUpload(bucket, key, uploadId);
     const written = await this.objects.writeData(body, this.objects.storageClass(upload.storageClass));
     const checksum = bodyChecksum(written, body.checksumAlgorithm);
+    const pinnedSmall: Uint8Array[] = [];
     try {
       const part: PartRecord = {
         v: 1,
@@ -64,20 +65,24 @@ export class MultipartService {
       };
       let newChunks = written.newChunks;
       if (written.inline && written.inline.byteLength > 0) {
-        const stored = await this.storeInlineAsChunk(written.inline, upload.storageClass);
+        const stored = await this.storeInlineAsChunk(written.inline, upload.storageClass, (fp) => {
+          this.deps.pins.pin(fp);
+          pinnedSmall.push(fp);
+        });
         part.chunks = stored.chunks;
         newChunks = stored.newChunks;
-        this.objects.release(stored);
       }
       await this.deps.stateMachine.apply({ type: 'PutPart', bucket, key, uploadId, part, newChunks, nowMs: part.lastModifiedMs });
       return part;
     } finally {
+      // Unpinned only after the commit, so GC cannot take a chunk the part is about to reference.
       this.objects.release(written);
+      this.deps.pins.unpinAll(pinnedSmall);
     }
   }
 
   /** A small part still needs chunks (objects assembled from parts have no inline body). */
-  private async storeInlineAsChunk(data: Buffer, storageClass: string) {
+  private async storeInlineAsChunk(data: Buffer, storageClass: string, pin: (fp: Uint8Array) => void) {
     const one = async function* () {
       yield data;
     };
@@ -87,7 +92,7 @@ export class MultipartService {
       {
         chunkIO: this.deps.chunkIO,
         lookupChunk: (fp) => this.objects.lookupChunk(fp),
-        pin: (fp) => this.deps.pins.pin(fp),
+        pin,
         chunker: this.deps.chunker,
         inlineBytesMax: -1,
         windowChunks: 1,
