@@ -28,22 +28,24 @@ let ops = 0;
 let unknownLin = 0;
 let committed = 0;
 let faults = 0;
+let snapshots = 0;
 for (let seed = first; seed < first + seeds; seed++) {
   const r = runSwarmSeed(seed);
   ops += r.ops;
   committed += r.committed;
   faults += r.faults;
+  snapshots += r.snapshotsSent;
   if (r.linearizability === 'unknown' && r.violation === null) unknownLin++;
   if (r.violation !== null) {
     violations++;
     console.log(`seed ${seed}: ${r.violation}`);
   } else if (opts.verbose) {
-    console.log(`seed ${seed}: ok (${r.ops} ops, ${r.unknownOps} unknown, ${r.committed} committed, ${r.faults} faults, ${r.events} events, linearizability ${r.linearizability})`);
+    console.log(`seed ${seed}: ok (${r.ops} ops, ${r.unknownOps} unknown, ${r.committed} committed, ${r.faults} faults, ${r.snapshotsSent} snapshots, ${r.events} events, linearizability ${r.linearizability})`);
   }
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `totals: ${ops} client operations checked, ${committed} entries committed, ${faults} faults injected, ` +
+  `totals: ${ops} client operations checked, ${committed} entries committed, ${faults} faults injected, ${snapshots} snapshots sent, ` +
     `${unknownLin} histories too large to decide, ${seconds.toFixed(1)} s`,
 );
 console.log(`${seeds} seeds, ${violations} violations`);

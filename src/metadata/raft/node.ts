@@ -222,6 +222,12 @@ export class RaftNode {
     if (this.appliedIndex > 0) this.core.appliedTo(this.appliedIndex);
     if (!this.core.hasReady()) return;
     const rd = this.core.ready();
+    if (rd.snapshot !== null) {
+      // This driver never compacts its log, so no peer running it sends snapshots; a
+      // snapshot here means a misconfigured group. Stop rather than diverge.
+      this.fatal(new RaftError('RAFT_SNAPSHOT_UNSUPPORTED', 'received a snapshot, which RaftNode cannot install yet'));
+      return;
+    }
     this.persisting = true;
     const early = rd.messages.filter(sendableBeforePersist);
     for (const m of early) this.opts.transport.send(m);

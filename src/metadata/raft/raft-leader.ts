@@ -81,7 +81,7 @@ export abstract class RaftLeader extends RaftBase {
     }
     const wasPaused = pr.isPaused();
     if (pr.maybeUpdate(m.index)) {
-      if (pr.state === 'probe') pr.becomeReplicate();
+      if (pr.state === 'probe' || (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot)) pr.becomeReplicate();
       if (this.maybeCommit()) {
         this.broadcastAppend(true);
         return;
@@ -100,7 +100,8 @@ export abstract class RaftLeader extends RaftBase {
     const stalled = pr.match === pr.matchAtLastHeartbeat;
     pr.matchAtLastHeartbeat = pr.match;
     const behind = pr.match < this.log.lastIndex();
-    if (pr.state === 'replicate' && stalled && behind) pr.becomeProbe();
+    // A snapshot that was lost (or whose answer was) is retried the same way.
+    if (pr.state !== 'probe' && stalled && behind) pr.becomeProbe();
     if (behind) this.sendAppends(m.from, pr, pr.state === 'probe');
     if (m.readRound > pr.readRoundAcked) {
       pr.readRoundAcked = m.readRound;
@@ -133,8 +134,8 @@ export abstract class RaftLeader extends RaftBase {
       first = false;
       const prevIndex = pr.next - 1;
       const prevTerm = this.log.term(prevIndex);
-      // Compacted entries need a snapshot, which this core does not send yet.
-      if (prevTerm === undefined) return;
+      // The follower needs entries we compacted away: send the snapshot instead.
+      if (prevTerm === undefined) return this.sendSnapshot(to, pr);
       const entries = hasEntries
         ? this.log.slice(pr.next, this.log.lastIndex(), this.cfg.messageBytesMax, this.cfg.entriesPerMessageMax)
         : [];
@@ -142,6 +143,12 @@ export abstract class RaftLeader extends RaftBase {
       pr.sentAppend(prevIndex + entries.length, entries.length);
       if (pr.state === 'probe') return;
     }
+  }
+
+  protected sendSnapshot(to: NodeId, pr: Progress): void {
+    const index = this.log.snapshotIndex;
+    this.send({ type: 'snapshot', to, index, snapTerm: this.log.snapshotTerm, data: emptyData });
+    pr.becomeSnapshot(index);
   }
 
   protected broadcastHeartbeat(readRound: number): void {

@@ -20,12 +20,17 @@ import {
   type NodeId,
   type Ready,
   type ReadState,
+  type Snapshot,
+  type SnapshotMessage,
   type VoteRequest,
   type VoteResponse,
 } from './types.js';
 
 // The public driver interface first, then elections and the follower side.
 export class Raft extends RaftLeader {
+  // A snapshot received from the leader, not yet handed to the driver.
+  private pendingSnapshot: Snapshot | null = null;
+
   tick(): void {
     if (this.role === 'leader') this.tickLeader();
     else this.tickElection();
@@ -36,7 +41,7 @@ export class Raft extends RaftLeader {
       if ((m.type === 'vote' || m.type === 'preVote') && this.inLease()) return;
       const keepTerm = m.type === 'preVote' || (m.type === 'preVoteResp' && m.granted);
       if (!keepTerm) {
-        const fromLeader = m.type === 'append' || m.type === 'heartbeat';
+        const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
         this.becomeFollower(m.term, fromLeader ? m.from : null);
       }
     } else if (m.term < this.term) {
@@ -91,6 +96,7 @@ export class Raft extends RaftLeader {
     if (this.inFlight !== null) return false;
     this.flushOwed();
     return (
+      this.pendingSnapshot !== null ||
       this.msgs.length > 0 ||
       this.readStates.length > 0 ||
       this.log.stableIndex < this.log.lastIndex() ||
@@ -109,6 +115,7 @@ export class Raft extends RaftLeader {
     const committedEntries = applyTo > this.handedOut ? log.slice(this.handedOut + 1, applyTo) : [];
     this.handedOut = Math.max(this.handedOut, applyTo);
     const rd: Ready = {
+      snapshot: this.pendingSnapshot,
       hardState: sameHardState(hs, this.lastHardState) ? null : hs,
       entries,
       messages: this.msgs,
@@ -118,6 +125,7 @@ export class Raft extends RaftLeader {
     };
     this.msgs = [];
     this.readStates = [];
+    this.pendingSnapshot = null;
     const last = entries.length > 0 ? entries[entries.length - 1]! : null;
     this.inFlight = { lastIndex: last?.index ?? 0, lastTerm: last?.term ?? 0, appliedTo: applyTo };
     if (rd.hardState !== null) this.lastHardState = rd.hardState;
@@ -251,7 +259,7 @@ export class Raft extends RaftLeader {
   }
 
   protected stepCandidate(m: Message): void {
-    if (m.type === 'append' || m.type === 'heartbeat') {
+    if (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') {
       this.becomeFollower(m.term, m.from);
       this.stepFollower(m);
       return;
@@ -278,9 +286,41 @@ export class Raft extends RaftLeader {
       case 'readIndexResp':
         this.readStates.push({ index: m.index, ctx: m.ctx });
         break;
+      case 'snapshot':
+        this.electionElapsed = 0;
+        this.leader = m.from;
+        this.handleSnapshot(m);
+        break;
       default:
         break;
     }
+  }
+
+  private handleSnapshot(m: SnapshotMessage): void {
+    const log = this.log;
+    const ack = (index: number): void =>
+      this.send({ type: 'appendResp', to: m.from, index, reject: false, hintIndex: 0, hintTerm: 0 });
+    if (m.index <= log.committed) return ack(log.committed);
+    if (log.matchTerm(m.index, m.snapTerm)) {
+      // We already hold the entries the snapshot covers: just learn that they are committed.
+      log.commitTo(m.index);
+      return ack(m.index);
+    }
+    // Replace the whole log; the driver persists the snapshot and restores the state machine
+    // from it before the acknowledgement leaves (it travels in the same Ready).
+    log.compact(m.index, m.snapTerm);
+    this.handedOut = Math.max(this.handedOut, m.index);
+    this.pendingSnapshot = { index: m.index, term: m.snapTerm, data: m.data };
+    ack(m.index);
+  }
+
+  // The driver has durably stored a state machine snapshot at index (≤ applied): drop the
+  // log prefix it covers. Followers that need it will get the snapshot instead.
+  compact(index: number): void {
+    assert(index <= this.log.applied, `compact at ${index} beyond applied ${this.log.applied}`);
+    const term = this.log.term(index);
+    if (term === undefined) return;
+    this.log.compact(index, term);
   }
 
   protected handleAppend(m: AppendRequest): void {

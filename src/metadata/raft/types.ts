@@ -103,7 +103,19 @@ export interface ReadIndexResponse extends MessageBase {
   readonly index: number;
 }
 
+// InstallSnapshot: the leader's state machine snapshot at (index, snapTerm), sent when a
+// follower needs entries the leader has compacted away. The core leaves data empty; the
+// driver attaches the snapshot it stored when it compacted (see RaftLog.compact). The
+// follower answers with an appendResp at index once the snapshot is durable.
+export interface SnapshotMessage extends MessageBase {
+  readonly type: 'snapshot';
+  readonly index: number;
+  readonly snapTerm: number;
+  readonly data: Uint8Array;
+}
+
 export type Message =
+  | SnapshotMessage
   | VoteRequest
   | VoteResponse
   | AppendRequest
@@ -134,7 +146,16 @@ export interface SoftState {
 //   3. apply committedEntries in order;
 //   4. call advance(ready).
 // Step 1 before 2 is what makes a vote or an append acknowledgement a durable promise.
+export interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly data: Uint8Array;
+}
+
 export interface Ready {
+  // A snapshot received from the leader: persist it (replacing the whole log) and restore
+  // the state machine from it before anything else in this Ready.
+  readonly snapshot: Snapshot | null;
   readonly hardState: HardState | null;
   readonly entries: readonly Entry[];
   readonly messages: readonly Message[];

@@ -346,6 +346,31 @@ function churn(seed: number, unreliable: boolean): void {
   if (k.c.invariants.committedCount() < last) k.fail('committed registry behind the log');
 }
 
+// After 6.824's 2D tests: a victim misses enough entries that the leader has compacted them,
+// so it can only catch up by InstallSnapshot, while being disconnected or crashed.
+function snapshotInstall(seed: number, mode: 'disconnect' | 'crash', unreliable: boolean): void {
+  const k = new Kit({ seed, nodes: 3, network: unreliable ? unreliableNetwork : reliableNetwork, snapshotEvery: 9 });
+  const r = (): number => k.c.rng.int(0, 1e6);
+  k.one(r(), 3, true);
+  let leader1 = k.checkOneLeader();
+  for (let i = 0; i < 12; i++) {
+    let victim = k.c.ids[(k.c.ids.indexOf(leader1) + 1) % 3]!;
+    let sender = leader1;
+    if (i % 3 === 1) [sender, victim] = [victim, leader1];
+    if (mode === 'disconnect') k.c.disconnect(victim);
+    else k.c.crash(victim);
+    k.one(r(), 2, true);
+    // Enough entries for the survivors to snapshot and compact past the victim's log.
+    for (let j = 0; j < 11; j++) k.start(sender, r());
+    k.one(r(), 2, true);
+    if (mode === 'disconnect') k.c.connect(victim);
+    else k.c.restart(victim);
+    k.one(r(), 3, true);
+    leader1 = k.checkOneLeader();
+  }
+  if (k.c.snapshotsSent === 0) k.fail('no snapshot was ever installed');
+}
+
 export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'initial election': initialElection,
   're-election': reElection,
@@ -366,4 +391,8 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'unreliable agreement': unreliableAgree,
   'reliable churn': (s: number) => churn(s, false),
   'unreliable churn': (s: number) => churn(s, true),
+  'snapshot install (disconnect)': (s: number) => snapshotInstall(s, 'disconnect', false),
+  'snapshot install (disconnect, unreliable)': (s: number) => snapshotInstall(s, 'disconnect', true),
+  'snapshot install (crash)': (s: number) => snapshotInstall(s, 'crash', false),
+  'snapshot install (crash, unreliable)': (s: number) => snapshotInstall(s, 'crash', true),
 });

@@ -20,6 +20,7 @@ export interface SwarmResult {
   readonly committed: number;
   readonly events: number;
   readonly faults: number;
+  readonly snapshotsSent: number;
 }
 
 export interface SwarmOptions {
@@ -86,6 +87,7 @@ export function runSwarmSeed(seed: number, opts: SwarmOptions = {}): SwarmResult
     seed,
     nodes: rng.pick([3, 5]),
     fsyncMsMax: rng.pick([1, 5, 20]),
+    snapshotEvery: rng.pick([0, 25, 100]),
     network: drawNetwork(rng),
     stateMachine: () => new KvStateMachine(),
   });
@@ -137,5 +139,6 @@ export function runSwarmSeed(seed: number, opts: SwarmOptions = {}): SwarmResult
     committed: sim.invariants.committedCount(),
     events: sim.events.executed,
     faults,
+    snapshotsSent: sim.snapshotsSent,
   };
 }
