@@ -175,6 +175,12 @@ export class RaftNode {
     });
   }
 
+  // Hands leadership to another voter (e.g. before this node is stopped for maintenance).
+  transferLeadership(to: NodeId): void {
+    this.core.transferLeadership(to);
+    this.schedulePump();
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

@@ -33,6 +33,8 @@ export abstract class RaftBase {
   // Proposals arrived since the last Ready; their appends go out in one batch.
   protected appendBroadcastOwed = false;
   protected committedInTerm = false;
+  // The follower a leadership transfer is handing over to, if one is under way.
+  protected transferee: NodeId | null = null;
   // The hard state last handed to the driver, and the Ready the driver is working on.
   protected lastHardState: HardState;
   protected inFlight: { lastIndex: number; lastTerm: number; appliedTo: number } | null = null;
@@ -87,6 +89,7 @@ export abstract class RaftBase {
     this.reads.clear();
     this.appendBroadcastOwed = false;
     this.committedInTerm = false;
+    this.transferee = null;
     this.resetTimers();
   }
 

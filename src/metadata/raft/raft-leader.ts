@@ -29,6 +29,9 @@ export abstract class RaftLeader extends RaftBase {
     this.electionElapsed++;
     if (this.electionElapsed >= this.cfg.electionTicks) {
       this.electionElapsed = 0;
+      // A transfer that did not finish within an election timeout is abandoned, so that
+      // proposals are accepted again.
+      this.transferee = null;
       if (this.cfg.checkQuorum && !this.checkQuorumActive()) {
         this.becomeFollower(this.term, null);
         return;
@@ -88,6 +91,11 @@ export abstract class RaftLeader extends RaftBase {
       }
     }
     if (wasPaused || pr.next <= this.log.lastIndex()) this.sendAppends(m.from, pr, false);
+    this.maybeSendTimeoutNow(m.from, pr);
+  }
+
+  protected maybeSendTimeoutNow(to: NodeId, pr: Progress): void {
+    if (this.transferee === to && pr.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', to });
   }
 
   protected handleHeartbeatResponse(m: HeartbeatResponse): void {

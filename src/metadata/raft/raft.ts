@@ -38,7 +38,7 @@ export class Raft extends RaftLeader {
 
   step(m: Message): void {
     if (m.term > this.term) {
-      if ((m.type === 'vote' || m.type === 'preVote') && this.inLease()) return;
+      if ((m.type === 'vote' || m.type === 'preVote') && m.transfer !== true && this.inLease()) return;
       const keepTerm = m.type === 'preVote' || (m.type === 'preVoteResp' && m.granted);
       if (!keepTerm) {
         const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
@@ -65,6 +65,8 @@ export class Raft extends RaftLeader {
   // the proposal was dropped.
   propose(data: Uint8Array): { index: number; term: number } {
     if (this.role !== 'leader') throw new NotLeaderError(this.leader);
+    // During a transfer new entries would only delay the transferee catching up.
+    if (this.transferee !== null) throw new NotLeaderError(this.transferee);
     const uncommitted = this.log.lastIndex() - this.log.committed;
     if (uncommitted >= this.cfg.uncommittedEntriesMax) throw new BackpressureError(uncommitted);
     const index = this.log.lastIndex() + 1;
@@ -177,9 +179,26 @@ export class Raft extends RaftLeader {
     return out;
   }
 
-  protected hup(): void {
+  // Hands leadership to a voter: once its log matches ours it is told to campaign at once
+  // (TimeoutNow), and voters set stickiness aside for that campaign. Proposals are refused
+  // meanwhile; a transfer not done within an election timeout is abandoned.
+  transferLeadership(to: NodeId): void {
+    if (this.role !== 'leader') throw new NotLeaderError(this.leader);
+    if (to === this.id || !this.isVoter(to)) return;
+    this.transferee = to;
+    this.electionElapsed = 0;
+    const pr = this.progress.get(to)!;
+    this.sendAppends(to, pr, false);
+    this.maybeSendTimeoutNow(to, pr);
+  }
+
+  protected hup(transfer = false): void {
     if (this.role === 'leader' || !this.isVoter(this.id)) return;
-    if (this.cfg.preVote) {
+    if (transfer) {
+      // The leader asked: skip pre-vote, which voters in their lease would refuse.
+      this.becomeCandidate();
+      this.requestVotes('vote', this.term, true);
+    } else if (this.cfg.preVote) {
       this.becomePreCandidate();
       this.requestVotes('preVote', this.term + 1);
     } else {
@@ -188,11 +207,11 @@ export class Raft extends RaftLeader {
     }
   }
 
-  protected requestVotes(type: 'preVote' | 'vote', term: number): void {
+  protected requestVotes(type: 'preVote' | 'vote', term: number, transfer = false): void {
     if (this.tally(this.id, true) === 'won') return this.onElectionWon(type);
     for (const v of this.voters) {
       if (v === this.id) continue;
-      this.send({ type, to: v, term, lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm() });
+      this.send({ type, to: v, term, lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm(), ...(transfer ? { transfer } : {}) });
     }
   }
 
@@ -285,6 +304,9 @@ export class Raft extends RaftLeader {
         break;
       case 'readIndexResp':
         this.readStates.push({ index: m.index, ctx: m.ctx });
+        break;
+      case 'timeoutNow':
+        if (m.from === this.leader) this.hup(true);
         break;
       case 'snapshot':
         this.electionElapsed = 0;

@@ -50,6 +50,14 @@ export interface VoteRequest extends MessageBase {
   readonly type: 'preVote' | 'vote';
   readonly lastIndex: number;
   readonly lastTerm: number;
+  // Set when the campaign follows a leadership transfer: voters then set leader
+  // stickiness aside, since the leader itself asked for this election.
+  readonly transfer?: boolean;
+}
+
+// Leadership transfer: the leader tells a caught-up follower to campaign at once.
+export interface TimeoutNow extends MessageBase {
+  readonly type: 'timeoutNow';
 }
 
 export interface VoteResponse extends MessageBase {
@@ -115,6 +123,7 @@ export interface SnapshotMessage extends MessageBase {
 }
 
 export type Message =
+  | TimeoutNow
   | SnapshotMessage
   | VoteRequest
   | VoteResponse

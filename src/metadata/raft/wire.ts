@@ -19,7 +19,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const types: ReadonlySet<string> = new Set<MessageType>([
   'preVote', 'vote', 'preVoteResp', 'voteResp', 'append', 'appendResp',
-  'heartbeat', 'heartbeatResp', 'readIndex', 'readIndexResp', 'snapshot',
+  'heartbeat', 'heartbeatResp', 'readIndex', 'readIndexResp', 'snapshot', 'timeoutNow',
 ]);
 
 export function encodeMessage(m: Message): Uint8Array {

@@ -371,6 +371,25 @@ function snapshotInstall(seed: number, mode: 'disconnect' | 'crash', unreliable:
   if (k.c.snapshotsSent === 0) k.fail('no snapshot was ever installed');
 }
 
+// Leadership transfer: the chosen follower takes over promptly, in spite of leader
+// stickiness, and agreement continues; under an unreliable network a transfer may fail, but
+// safety holds and the group keeps making progress.
+function transfer(seed: number, unreliable: boolean): void {
+  const k = new Kit({ seed, nodes: 5, network: unreliable ? unreliableNetwork : reliableNetwork });
+  let done = 0;
+  for (let i = 0; i < 8; i++) {
+    k.one(k.c.rng.int(0, 1e6), unreliable ? 3 : 5, true);
+    const leader = k.checkOneLeader();
+    const target = k.c.rng.pick(k.c.ids.filter((id) => id !== leader));
+    k.c.node(leader).core!.transferLeadership(target);
+    k.c.kick(leader);
+    if (k.c.runUntil(() => k.c.node(target).core?.role === 'leader', k.c.electionTimeoutMs())) done++;
+  }
+  if (!unreliable && done < 8) k.fail(`only ${done} of 8 transfers completed within an election timeout`);
+  k.c.network = reliableNetwork;
+  k.one(k.c.rng.int(0, 1e6), 5, true);
+}
+
 export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'initial election': initialElection,
   're-election': reElection,
@@ -395,4 +414,6 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'snapshot install (disconnect, unreliable)': (s: number) => snapshotInstall(s, 'disconnect', true),
   'snapshot install (crash)': (s: number) => snapshotInstall(s, 'crash', false),
   'snapshot install (crash, unreliable)': (s: number) => snapshotInstall(s, 'crash', true),
+  'leadership transfer': (s: number) => transfer(s, false),
+  'leadership transfer (unreliable)': (s: number) => transfer(s, true),
 });

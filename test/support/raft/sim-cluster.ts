@@ -93,7 +93,7 @@ export class SimNode {
   sm: SimStateMachine;
   appliedIndex = 0;
   // The newest snapshot this node holds (durable, or pending in the Ready being synced).
-  latestSnapshot: { index: number; data: Uint8Array } | null = null;
+  latestSnapshot: { index: number; term: number; data: Uint8Array } | null = null;
   readonly writeWaiters = new Map<number, { term: number; cb: Callback }>();
   readonly readWaiters = new Map<string, { index: number | null; query: Uint8Array; cb: Callback }>();
   private readCounter = 0;
@@ -263,7 +263,7 @@ export class SimCluster {
     n.alive = true;
     n.sm = this.makeSm(id);
     if (n.store.snapshotData !== null) n.sm.restore(n.store.snapshotData);
-    n.latestSnapshot = n.store.snapshotData === null ? null : { index: n.store.snapshotIndex, data: n.store.snapshotData };
+    n.latestSnapshot = n.store.snapshotData === null ? null : { index: n.store.snapshotIndex, term: n.store.snapshotTerm, data: n.store.snapshotData };
     n.appliedIndex = n.store.snapshotIndex;
     n.core = new Raft(
       {
@@ -302,7 +302,7 @@ export class SimCluster {
     if (!core.hasReady()) return;
     const rd = core.ready();
     n.readyInFlight = true;
-    if (rd.snapshot !== null) n.latestSnapshot = { index: rd.snapshot.index, data: rd.snapshot.data };
+    if (rd.snapshot !== null) n.latestSnapshot = rd.snapshot;
     this.invariants.onPersist(n.id, core, rd.entries);
     if (rd.entries.length === 0 && rd.hardState === null) {
       this.finishReady(n, rd);
@@ -341,7 +341,7 @@ export class SimCluster {
     if (term === undefined || index <= n.store.snapshotIndex) return;
     const data = n.sm.snapshot();
     n.store.compactTo(index, term, data);
-    n.latestSnapshot = { index, data };
+    n.latestSnapshot = { index, term, data };
     core.compact(index);
   }
 
@@ -380,11 +380,13 @@ export class SimCluster {
     let m = msg;
     if (m.type === 'snapshot') {
       // The driver attaches the snapshot it stored when it compacted.
+      // The driver attaches the newest snapshot it holds: the node may have compacted again
+      // since the core asked, and any snapshot at or after the requested one will do.
       const snap = this.node(m.from).latestSnapshot;
-      if (snap === null || snap.index !== m.index) {
+      if (snap === null || snap.index < m.index) {
         throw new InvariantViolation(`${m.from} sends a snapshot at ${m.index} but holds one at ${snap?.index}`);
       }
-      m = { ...m, data: snap.data };
+      m = { ...m, index: snap.index, snapTerm: snap.term, data: snap.data };
       this.snapshotsSent++;
     }
     this.messagesSent++;

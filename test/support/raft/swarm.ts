@@ -72,8 +72,14 @@ function nemesis(sim: SimCluster, rng: Prng): void {
   } else if (roll < 0.75) {
     sim.disconnect(id);
     later(rng.int(100, 1500), () => sim.connect(id));
-  } else if (roll < 0.85) {
+  } else if (roll < 0.8) {
     sim.network = drawNetwork(rng);
+  } else if (roll < 0.85) {
+    const leader = ids.find((x) => sim.node(x).core?.role === 'leader');
+    if (leader !== undefined && leader !== id) {
+      sim.node(leader).core!.transferLeadership(id);
+      sim.kick(leader);
+    }
   } else {
     sim.heal();
   }

@@ -196,3 +196,19 @@ test('ReadIndex: a heartbeat sent before a read arrived never confirms that read
   a.advance();
   assert.deepEqual(states, ['early']);
 });
+
+test('leadership transfer hands over to a caught-up follower despite leader stickiness', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.propose(enc('x'));
+  settle(cores);
+  a.transferLeadership('n3');
+  // Proposals are refused while the transfer is under way.
+  assert.throws(() => a.propose(enc('y')), NotLeaderError);
+  settle(cores);
+  assert.equal(cores.get('n3')!.role, 'leader');
+  assert.equal(a.role, 'follower');
+  assert.equal(a.leader, 'n3');
+});

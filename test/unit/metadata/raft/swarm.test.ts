@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { runSwarmSeed } from '../../../support/raft/swarm.js';
 
 const smokeSeeds = [1, 2, 3, 4, 5, 6];
-const regressionSeeds: number[] = [];
+// 2035, 2036: the simulated driver attached a stale snapshot after compacting again.
+const regressionSeeds: number[] = [2035, 2036];
 
 test('swarm: random faults with a linearizable KV workload and all invariants on', () => {
   for (const seed of [...smokeSeeds, ...regressionSeeds]) {
