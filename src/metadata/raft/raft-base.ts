@@ -35,6 +35,7 @@ export abstract class RaftBase {
   protected committedInTerm = false;
   // The follower a leadership transfer is handing over to, if one is under way.
   protected transferee: NodeId | null = null;
+  protected transferElapsed = 0;
   // The hard state last handed to the driver, and the Ready the driver is working on.
   protected lastHardState: HardState;
   protected inFlight: { lastIndex: number; lastTerm: number; appliedTo: number } | null = null;

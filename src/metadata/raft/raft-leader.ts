@@ -27,11 +27,12 @@ export abstract class RaftLeader extends RaftBase {
   protected tickLeader(): void {
     this.heartbeatElapsed++;
     this.electionElapsed++;
+    // A transfer that did not finish within an election timeout is abandoned, so that
+    // proposals are accepted again. It has its own clock so that starting transfers can
+    // never postpone the check-quorum below.
+    if (this.transferee !== null && ++this.transferElapsed >= this.cfg.electionTicks) this.transferee = null;
     if (this.electionElapsed >= this.cfg.electionTicks) {
       this.electionElapsed = 0;
-      // A transfer that did not finish within an election timeout is abandoned, so that
-      // proposals are accepted again.
-      this.transferee = null;
       if (this.cfg.checkQuorum && !this.checkQuorumActive()) {
         this.becomeFollower(this.term, null);
         return;

@@ -186,7 +186,7 @@ export class Raft extends RaftLeader {
     if (this.role !== 'leader') throw new NotLeaderError(this.leader);
     if (to === this.id || !this.isVoter(to)) return;
     this.transferee = to;
-    this.electionElapsed = 0;
+    this.transferElapsed = 0;
     const pr = this.progress.get(to)!;
     this.sendAppends(to, pr, false);
     this.maybeSendTimeoutNow(to, pr);
