@@ -29,12 +29,14 @@ let unknownLin = 0;
 let committed = 0;
 let faults = 0;
 let snapshots = 0;
+let configChanges = 0;
 for (let seed = first; seed < first + seeds; seed++) {
   const r = runSwarmSeed(seed);
   ops += r.ops;
   committed += r.committed;
   faults += r.faults;
   snapshots += r.snapshotsSent;
+  configChanges += r.configChanges;
   if (r.linearizability === 'unknown' && r.violation === null) unknownLin++;
   if (r.violation !== null) {
     violations++;
@@ -45,7 +47,7 @@ for (let seed = first; seed < first + seeds; seed++) {
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `totals: ${ops} client operations checked, ${committed} entries committed, ${faults} faults injected, ${snapshots} snapshots sent, ` +
+  `totals: ${ops} client operations checked, ${committed} entries committed, ${faults} faults injected, ${snapshots} snapshots sent, ${configChanges} membership changes proposed, ` +
     `${unknownLin} histories too large to decide, ${seconds.toFixed(1)} s`,
 );
 console.log(`${seeds} seeds, ${violations} violations`);

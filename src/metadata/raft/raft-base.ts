@@ -7,7 +7,8 @@ import { limits } from '../../limits.js';
 import { RaftLog } from './log.js';
 import { Progress } from './progress.js';
 import { ReadIndexQueue } from './read-index.js';
-import type { HardState, InitialState, Message, NodeId, RaftConfig, ReadState, Role } from './types.js';
+import { decodeConfig, normalizeVoters } from './membership.js';
+import { EntryKind, type HardState, type InitialState, type Message, type NodeId, type RaftConfig, type ReadState, type Role } from './types.js';
 
 // Distributes a message over the union so that each member keeps its own fields.
 export type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from' | 'term'> & { term?: number } : never) : never;
@@ -20,7 +21,12 @@ export abstract class RaftBase {
   leader: NodeId | null = null;
   readonly log: RaftLog;
 
-  protected readonly voters: readonly NodeId[];
+  // The configuration in effect: the latest config entry in the log, else baseVoters (the
+  // configuration as of the snapshot, or the initial one).
+  protected voters: readonly NodeId[];
+  protected baseVoters: readonly NodeId[];
+  protected configIndex = 0;
+  protected configTerm = 0;
   protected readonly cfg: Required<RaftConfig>;
   protected progress = new Map<NodeId, Progress>();
   protected votes = new Map<NodeId, boolean>();
@@ -55,14 +61,66 @@ export abstract class RaftBase {
     };
     assert(config.electionTicks > config.heartbeatTicks && config.heartbeatTicks > 0, 'election must be slower than heartbeat');
     this.id = config.id;
-    this.voters = [...new Set(config.voters)].sort();
+    this.baseVoters = normalizeVoters(initial.snapshotVoters ?? config.voters);
+    this.voters = this.baseVoters;
     const hs = initial.hardState;
     this.term = hs.term;
     this.vote = hs.vote;
     this.lastHardState = hs;
     this.log = new RaftLog(initial.snapshotIndex, initial.snapshotTerm, initial.entries, hs.commit, initial.applied);
     this.handedOut = this.log.applied;
+    this.refreshConfig();
     this.resetTimers();
+  }
+
+  currentVoters(): readonly NodeId[] {
+    return this.voters;
+  }
+
+  // Recomputes the configuration from the log: after a config entry is appended, after a
+  // truncation that may have removed one, and after compaction.
+  protected refreshConfig(): void {
+    let found = false;
+    for (let i = this.log.lastIndex(); i > this.log.snapshotIndex && !found; i--) {
+      const e = this.log.entry(i)!;
+      if (e.kind !== EntryKind.config) continue;
+      this.configIndex = i;
+      this.configTerm = e.term;
+      this.voters = decodeConfig(e.data);
+      found = true;
+    }
+    if (!found) {
+      this.configIndex = 0;
+      this.configTerm = 0;
+      this.voters = this.baseVoters;
+    }
+    this.onVotersChanged();
+  }
+
+  // Whether entries just merged could have changed the configuration.
+  protected configMayHaveChanged(entries: readonly { kind: number }[]): boolean {
+    if (entries.some((e) => e.kind === EntryKind.config)) return true;
+    return this.configIndex > 0 && this.log.term(this.configIndex) !== this.configTerm;
+  }
+
+  // The configuration as of index (for a snapshot taken there).
+  protected votersAt(index: number): readonly NodeId[] {
+    for (let i = Math.min(index, this.log.lastIndex()); i > this.log.snapshotIndex; i--) {
+      const e = this.log.entry(i)!;
+      if (e.kind === EntryKind.config) return decodeConfig(e.data);
+    }
+    return this.baseVoters;
+  }
+
+  // A leader keeps a progress entry for exactly the voters of its configuration.
+  protected onVotersChanged(): void {
+    if (this.role !== 'leader') return;
+    for (const v of this.voters) {
+      if (!this.progress.has(v)) this.progress.set(v, new Progress(this.log.lastIndex() + 1, this.cfg.inflightMessagesMax));
+    }
+    for (const v of [...this.progress.keys()]) {
+      if (!this.voters.includes(v) && v !== this.id) this.progress.delete(v);
+    }
   }
 
   hardState(): HardState {

@@ -156,7 +156,7 @@ export abstract class RaftLeader extends RaftBase {
 
   protected sendSnapshot(to: NodeId, pr: Progress): void {
     const index = this.log.snapshotIndex;
-    this.send({ type: 'snapshot', to, index, snapTerm: this.log.snapshotTerm, data: emptyData });
+    this.send({ type: 'snapshot', to, index, snapTerm: this.log.snapshotTerm, voters: this.baseVoters, data: emptyData });
     pr.becomeSnapshot(index);
   }
 
@@ -179,6 +179,11 @@ export abstract class RaftLeader extends RaftBase {
     const candidate = matches[this.quorum() - 1]!;
     if (candidate <= this.log.committed || this.log.term(candidate) !== this.term) return false;
     this.log.commitTo(candidate);
+    if (!this.isVoter(this.id) && this.log.committed >= this.configIndex) {
+      // The configuration that removed us is committed: hand over by stepping down.
+      this.becomeFollower(this.term, null);
+      return false;
+    }
     if (!this.committedInTerm) {
       this.committedInTerm = true;
       for (const r of this.reads.takeDeferred()) this.handleReadIndex(r.ctx, r.from);

@@ -7,7 +7,8 @@
 
 import { assert } from '../../util/assert.js';
 import { limits } from '../../limits.js';
-import { BackpressureError, NotLeaderError } from './errors.js';
+import { BackpressureError, NotLeaderError, RaftError } from './errors.js';
+import { applyChange, encodeConfig, normalizeVoters, type ConfigChange } from './membership.js';
 import { RaftLeader } from './raft-leader.js';
 import {
   EntryKind,
@@ -331,8 +332,10 @@ export class Raft extends RaftLeader {
     // Replace the whole log; the driver persists the snapshot and restores the state machine
     // from it before the acknowledgement leaves (it travels in the same Ready).
     log.compact(m.index, m.snapTerm);
+    this.baseVoters = normalizeVoters(m.voters);
+    this.refreshConfig();
     this.handedOut = Math.max(this.handedOut, m.index);
-    this.pendingSnapshot = { index: m.index, term: m.snapTerm, data: m.data };
+    this.pendingSnapshot = { index: m.index, term: m.snapTerm, voters: this.baseVoters, data: m.data };
     ack(m.index);
   }
 
@@ -341,8 +344,31 @@ export class Raft extends RaftLeader {
   compact(index: number): void {
     assert(index <= this.log.applied, `compact at ${index} beyond applied ${this.log.applied}`);
     const term = this.log.term(index);
-    if (term === undefined) return;
+    if (term === undefined || index <= this.log.snapshotIndex) return;
+    this.baseVoters = this.votersAt(index);
     this.log.compact(index, term);
+    this.refreshConfig();
+  }
+
+  // The configuration as of the compacted prefix: what a driver stores with its snapshot.
+  snapshotVoters(): readonly NodeId[] {
+    return this.baseVoters;
+  }
+
+  // Proposes adding or removing one voter. Refused while another change is uncommitted,
+  // before this leader has committed an entry of its term, and during a transfer.
+  proposeConfigChange(change: ConfigChange): { index: number; term: number } {
+    if (this.role !== 'leader') throw new NotLeaderError(this.leader);
+    if (!this.committedInTerm || this.configIndex > this.log.committed || this.transferee !== null) {
+      throw new RaftError('RAFT_CONFIG_CHANGE_PENDING', 'another configuration change is in progress; retry later');
+    }
+    const voters = applyChange(this.voters, change);
+    if (voters.length === 0) throw new RaftError('RAFT_CONFIG_INVALID', 'a group needs at least one voter');
+    const index = this.log.lastIndex() + 1;
+    this.log.append({ index, term: this.term, kind: EntryKind.config, data: encodeConfig(voters) });
+    this.refreshConfig();
+    this.appendBroadcastOwed = true;
+    return { index, term: this.term };
   }
 
   protected handleAppend(m: AppendRequest): void {
@@ -354,6 +380,7 @@ export class Raft extends RaftLeader {
     }
     if (log.matchTerm(m.prevIndex, m.prevTerm)) {
       log.merge(m.entries);
+      if (this.configMayHaveChanged(m.entries)) this.refreshConfig();
       const lastNew = m.prevIndex + m.entries.length;
       log.commitTo(Math.min(m.commit, lastNew));
       this.send({ type: 'appendResp', to: m.from, index: lastNew, reject: false, hintIndex: 0, hintTerm: 0 });

@@ -15,6 +15,8 @@ export const EntryKind = Object.freeze({
   // Appended by every new leader so that it can commit entries of earlier terms (§5.4.2)
   // and serve ReadIndex requests; the state machine skips it.
   noop: 1,
+  // A cluster configuration (membership.ts); the state machine skips it.
+  config: 2,
 } as const);
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
@@ -119,6 +121,8 @@ export interface SnapshotMessage extends MessageBase {
   readonly type: 'snapshot';
   readonly index: number;
   readonly snapTerm: number;
+  // The configuration as of index (the snapshot replaces the entries that held it).
+  readonly voters: readonly NodeId[];
   readonly data: Uint8Array;
 }
 
@@ -158,6 +162,7 @@ export interface SoftState {
 export interface Snapshot {
   readonly index: number;
   readonly term: number;
+  readonly voters: readonly NodeId[];
   readonly data: Uint8Array;
 }
 
@@ -211,6 +216,9 @@ export interface InitialState {
   readonly snapshotTerm: number;
   // The index the state machine has already applied (at least snapshotIndex).
   readonly applied: number;
+  // The configuration as of snapshotIndex, when a snapshot exists; otherwise the
+  // configuration is RaftConfig.voters until a configuration entry says otherwise.
+  readonly snapshotVoters?: readonly NodeId[];
 }
 
 export const emptyInitialState: InitialState = Object.freeze({

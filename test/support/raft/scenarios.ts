@@ -390,6 +390,45 @@ function transfer(seed: number, unreliable: boolean): void {
   k.one(k.c.rng.int(0, 1e6), 5, true);
 }
 
+// Single-server membership changes: grow 3 → 5, remove voters (the leader among them), add
+// them back, with crashes and (optionally) an unreliable network and snapshots in between.
+// Agreement must continue among the current voters and every invariant must hold.
+function membership(seed: number, unreliable: boolean): void {
+  const k = new Kit({
+    seed,
+    nodes: 5,
+    voters: ['n1', 'n2', 'n3'],
+    network: unreliable ? unreliableNetwork : reliableNetwork,
+    snapshotEvery: unreliable ? 15 : 0,
+  });
+  const r = (): number => k.c.rng.int(0, 1e6);
+  k.one(r(), 3, true);
+  let changes = 0;
+  for (let i = 0; i < 10; i++) {
+    const leader = k.checkOneLeader();
+    const core = k.c.node(leader).core!;
+    const voters = core.currentVoters();
+    const outside = k.c.ids.filter((id) => !voters.includes(id));
+    const add = outside.length > 0 && (voters.length < 4 || k.c.rng.chance(0.5));
+    const change = add ? { add: k.c.rng.pick(outside) } : { remove: k.c.rng.pick(voters) };
+    try {
+      const slot = core.proposeConfigChange(change);
+      k.c.kick(leader);
+      if (k.c.runUntil(() => (k.c.node(leader).core?.log.committed ?? 0) >= slot.index, 2000)) changes++;
+    } catch {
+      // Another change is pending or leadership moved: try again next round.
+    }
+    if (k.c.rng.chance(0.3)) k.c.restart(k.c.rng.pick(k.c.ids));
+    const quorum = Math.floor(k.c.node(k.checkOneLeader()).core!.currentVoters().length / 2) + 1;
+    k.one(r(), quorum, true);
+  }
+  if (!unreliable && changes < 5) k.fail(`only ${changes} of 10 configuration changes committed`);
+  k.c.network = reliableNetwork;
+  const leader = k.checkOneLeader();
+  const quorum = Math.floor(k.c.node(leader).core!.currentVoters().length / 2) + 1;
+  k.one(r(), quorum, true);
+}
+
 export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'initial election': initialElection,
   're-election': reElection,
@@ -416,4 +455,6 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'snapshot install (crash, unreliable)': (s: number) => snapshotInstall(s, 'crash', true),
   'leadership transfer': (s: number) => transfer(s, false),
   'leadership transfer (unreliable)': (s: number) => transfer(s, true),
+  'membership changes': (s: number) => membership(s, false),
+  'membership changes (unreliable, snapshots)': (s: number) => membership(s, true),
 });

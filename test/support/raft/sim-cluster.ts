@@ -6,7 +6,7 @@
 
 import { Raft } from '../../../src/metadata/raft/raft.js';
 import { NotLeaderError, ProposalDroppedError } from '../../../src/metadata/raft/errors.js';
-import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState } from '../../../src/metadata/raft/types.js';
+import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState, type Snapshot } from '../../../src/metadata/raft/types.js';
 import { EventQueue } from './event-queue.js';
 import { InvariantChecker, InvariantViolation } from './invariants.js';
 import { Prng } from './prng.js';
@@ -61,6 +61,9 @@ export interface SimOptions {
   // Each node snapshots its state machine and compacts its log every this many applied
   // entries (0: never), so that laggards are caught up by InstallSnapshot.
   readonly snapshotEvery?: number;
+  // The initial voters (default: every node); the others start as non-voters that can be
+  // added by configuration changes.
+  readonly voters?: readonly NodeId[];
 }
 
 export type Callback = (err: Error | null, result?: Uint8Array) => void;
@@ -93,7 +96,7 @@ export class SimNode {
   sm: SimStateMachine;
   appliedIndex = 0;
   // The newest snapshot this node holds (durable, or pending in the Ready being synced).
-  latestSnapshot: { index: number; term: number; data: Uint8Array } | null = null;
+  latestSnapshot: Snapshot | null = null;
   readonly writeWaiters = new Map<number, { term: number; cb: Callback }>();
   readonly readWaiters = new Map<string, { index: number | null; query: Uint8Array; cb: Callback }>();
   private readCounter = 0;
@@ -126,6 +129,7 @@ export class SimCluster {
   private readonly fsyncMsMax: number;
   private readonly makeSm: (id: NodeId) => SimStateMachine;
   private readonly snapshotEvery: number;
+  private readonly initialVoters: readonly NodeId[];
   snapshotsSent = 0;
 
   constructor(opts: SimOptions) {
@@ -140,6 +144,7 @@ export class SimCluster {
     this.makeSm = opts.stateMachine ?? (() => new RecordingStateMachine());
     this.snapshotEvery = opts.snapshotEvery ?? 0;
     this.ids = Array.from({ length: opts.nodes }, (_, i) => `n${i + 1}`);
+    this.initialVoters = opts.voters ?? this.ids;
     for (const id of this.ids) {
       this.nodes.set(id, new SimNode(id, this.makeSm(id)));
       this.connected.add(id);
@@ -263,12 +268,12 @@ export class SimCluster {
     n.alive = true;
     n.sm = this.makeSm(id);
     if (n.store.snapshotData !== null) n.sm.restore(n.store.snapshotData);
-    n.latestSnapshot = n.store.snapshotData === null ? null : { index: n.store.snapshotIndex, term: n.store.snapshotTerm, data: n.store.snapshotData };
+    n.latestSnapshot = n.store.snapshotData === null ? null : { index: n.store.snapshotIndex, term: n.store.snapshotTerm, voters: n.store.snapshotVoters, data: n.store.snapshotData };
     n.appliedIndex = n.store.snapshotIndex;
     n.core = new Raft(
       {
         id,
-        voters: this.ids,
+        voters: this.initialVoters,
         electionTicks: this.electionTicks,
         heartbeatTicks: this.heartbeatTicks,
         random: () => this.nodeRng.next(),
@@ -340,9 +345,10 @@ export class SimCluster {
     const term = core.log.term(index);
     if (term === undefined || index <= n.store.snapshotIndex) return;
     const data = n.sm.snapshot();
-    n.store.compactTo(index, term, data);
-    n.latestSnapshot = { index, term, data };
     core.compact(index);
+    const voters = core.snapshotVoters();
+    n.store.compactTo(index, term, voters, data);
+    n.latestSnapshot = { index, term, voters, data };
   }
 
   private noteReadStates(n: SimNode, states: readonly ReadState[]): void {
@@ -386,7 +392,7 @@ export class SimCluster {
       if (snap === null || snap.index < m.index) {
         throw new InvariantViolation(`${m.from} sends a snapshot at ${m.index} but holds one at ${snap?.index}`);
       }
-      m = { ...m, index: snap.index, snapTerm: snap.term, data: snap.data };
+      m = { ...m, index: snap.index, snapTerm: snap.term, voters: snap.voters, data: snap.data };
       this.snapshotsSent++;
     }
     this.messagesSent++;

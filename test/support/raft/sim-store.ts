@@ -17,6 +17,7 @@ export class SimStore {
   snapshotIndex = 0;
   snapshotTerm = 0;
   snapshotData: Uint8Array | null = null;
+  snapshotVoters: readonly string[] = [];
   private pending: Write | null = null;
   fsyncs = 0;
 
@@ -38,6 +39,7 @@ export class SimStore {
       this.snapshotIndex = w.snapshot.index;
       this.snapshotTerm = w.snapshot.term;
       this.snapshotData = w.snapshot.data;
+      this.snapshotVoters = w.snapshot.voters;
       this.entries = [];
     }
     if (w.entries.length > 0) {
@@ -49,11 +51,12 @@ export class SimStore {
   }
 
   // The node's own snapshot at index, written durably, and the log prefix it covers dropped.
-  compactTo(index: number, term: number, data: Uint8Array): void {
+  compactTo(index: number, term: number, voters: readonly string[], data: Uint8Array): void {
     if (index <= this.snapshotIndex) return;
     this.entries = this.entries.slice(index - this.snapshotIndex);
     this.snapshotIndex = index;
     this.snapshotTerm = term;
+    this.snapshotVoters = voters;
     this.snapshotData = data;
   }
 
@@ -68,6 +71,7 @@ export class SimStore {
       snapshotIndex: this.snapshotIndex,
       snapshotTerm: this.snapshotTerm,
       applied: this.snapshotIndex,
+      ...(this.snapshotData === null ? {} : { snapshotVoters: this.snapshotVoters }),
     };
   }
 }
