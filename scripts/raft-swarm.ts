@@ -7,7 +7,7 @@
 //   npm run raft:swarm -- --first 1234 --seeds 1 --verbose
 
 import { Command } from 'commander';
-import { runSwarmSeed } from '../test/support/raft/swarm.js';
+import { runSwarmSeed, type SwarmResult } from '../test/support/raft/swarm.js';
 
 const program = new Command()
   .option('--seeds <n>', 'number of seeds to run', '100')
@@ -31,7 +31,15 @@ let faults = 0;
 let snapshots = 0;
 let configChanges = 0;
 for (let seed = first; seed < first + seeds; seed++) {
-  const r = runSwarmSeed(seed);
+  let r: SwarmResult;
+  try {
+    r = runSwarmSeed(seed);
+  } catch (err) {
+    // A crash of the simulation (an assertion in the core, say) is a violation too.
+    violations++;
+    console.log(`seed ${seed}: crashed: ${(err as Error).stack?.split('\n').slice(0, 3).join(' / ')}`);
+    continue;
+  }
   ops += r.ops;
   committed += r.committed;
   faults += r.faults;

@@ -44,6 +44,9 @@ export class SimStore {
     }
     if (w.entries.length > 0) {
       const first = w.entries[0]!.index;
+      if (first > this.snapshotIndex + this.entries.length + 1) {
+        throw new Error(`store gap: writing from ${first} after ${this.snapshotIndex + this.entries.length} (snapshot ${this.snapshotIndex}, incoming snapshot ${w.snapshot?.index})`);
+      }
       this.entries.length = Math.max(0, first - this.snapshotIndex - 1);
       for (const e of w.entries) this.entries.push(e);
     }
