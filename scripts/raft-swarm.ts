@@ -7,7 +7,7 @@
 //   npm run raft:swarm -- --first 1234 --seeds 1 --verbose
 
 import { Command } from 'commander';
-import { runSwarmSeed } from '../test/support/raft/swarm.js';
+import { runSwarmSeed, type SwarmResult } from '../test/support/raft/swarm.js';
 
 const program = new Command()
   .option('--seeds <n>', 'number of seeds to run', '100')
@@ -28,22 +28,34 @@ let ops = 0;
 let unknownLin = 0;
 let committed = 0;
 let faults = 0;
+let snapshots = 0;
+let configChanges = 0;
 for (let seed = first; seed < first + seeds; seed++) {
-  const r = runSwarmSeed(seed);
+  let r: SwarmResult;
+  try {
+    r = runSwarmSeed(seed);
+  } catch (err) {
+    // A crash of the simulation (an assertion in the core, say) is a violation too.
+    violations++;
+    console.log(`seed ${seed}: crashed: ${(err as Error).stack?.split('\n').slice(0, 3).join(' / ')}`);
+    continue;
+  }
   ops += r.ops;
   committed += r.committed;
   faults += r.faults;
+  snapshots += r.snapshotsSent;
+  configChanges += r.configChanges;
   if (r.linearizability === 'unknown' && r.violation === null) unknownLin++;
   if (r.violation !== null) {
     violations++;
     console.log(`seed ${seed}: ${r.violation}`);
   } else if (opts.verbose) {
-    console.log(`seed ${seed}: ok (${r.ops} ops, ${r.unknownOps} unknown, ${r.committed} committed, ${r.faults} faults, ${r.events} events, linearizability ${r.linearizability})`);
+    console.log(`seed ${seed}: ok (${r.ops} ops, ${r.unknownOps} unknown, ${r.committed} committed, ${r.faults} faults, ${r.snapshotsSent} snapshots, ${r.events} events, linearizability ${r.linearizability})`);
   }
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `totals: ${ops} client operations checked, ${committed} entries committed, ${faults} faults injected, ` +
+  `totals: ${ops} client operations checked, ${committed} entries committed, ${faults} faults injected, ${snapshots} snapshots sent, ${configChanges} membership changes proposed, ` +
     `${unknownLin} histories too large to decide, ${seconds.toFixed(1)} s`,
 );
 console.log(`${seeds} seeds, ${violations} violations`);

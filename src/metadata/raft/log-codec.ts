@@ -2,7 +2,7 @@
 //
 // Log entry value, version 1 (the key is the entry index, an LMDB ordered number key):
 //   byte 0       version = 1
-//   byte 1       kind (EntryKind: 0 normal, 1 noop)
+//   byte 1       kind (EntryKind: 0 normal, 1 noop, 2 config)
 //   bytes 2..10  term, unsigned 64-bit big-endian (kept below 2^53)
 //   rest         data
 //
@@ -47,7 +47,7 @@ export function encodeEntry(e: Entry): Uint8Array {
 export function decodeEntry(index: number, b: Uint8Array): Entry {
   if (b.length < 10 || b[0] !== version) throw new RaftCorruptionError(`log entry ${index}: bad header`);
   const kind = b[1]!;
-  if (kind !== EntryKind.normal && kind !== EntryKind.noop) throw new RaftCorruptionError(`log entry ${index}: unknown kind ${kind}`);
+  if (kind !== EntryKind.normal && kind !== EntryKind.noop && kind !== EntryKind.config) throw new RaftCorruptionError(`log entry ${index}: unknown kind ${kind}`);
   // Copy the data out: LMDB may hand us a buffer it reuses.
   return { index, term: getU64(viewOf(b), 2), kind, data: b.slice(10) };
 }

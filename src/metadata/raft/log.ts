@@ -142,16 +142,15 @@ export class RaftLog {
   // Drops the prefix up to index, which a snapshot now covers.
   compact(index: number, term: number): void {
     if (index <= this.snapshotIndex) return;
-    if (index > this.lastIndex() || this.term(index) !== term) {
-      // The snapshot is ahead of or conflicts with our log: discard the whole log.
-      this.entries = [];
-    } else {
-      this.entries = this.entries.slice(index - this.snapshotIndex);
-    }
+    const discard = index > this.lastIndex() || this.term(index) !== term;
+    // The snapshot is ahead of or conflicts with our log: discard the whole log. Entries we
+    // had made durable beyond index are gone too, so stableIndex falls back to index (it
+    // must never exceed the last index, or a new entry there would count as durable).
+    this.entries = discard ? [] : this.entries.slice(index - this.snapshotIndex);
     this.snapshotIndex = index;
     this.snapshotTerm = term;
     this.committed = Math.max(this.committed, index);
     this.applied = Math.max(this.applied, index);
-    this.stableIndex = Math.max(this.stableIndex, Math.min(index, this.lastIndex()));
+    this.stableIndex = discard ? index : Math.max(this.stableIndex, index);
   }
 }

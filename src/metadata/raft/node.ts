@@ -13,6 +13,7 @@
 
 import { RaftError, RaftTimeoutError, ProposalDroppedError } from './errors.js';
 import { Raft } from './raft.js';
+import type { ConfigChange } from './membership.js';
 import type { RaftStorage } from './lmdb-storage.js';
 import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState, type Role } from './types.js';
 
@@ -141,10 +142,20 @@ export class RaftNode {
   // NotLeaderError (retry at the hint), ProposalDroppedError (not applied; safe to retry) or
   // RaftTimeoutError (outcome unknown: retry with the same session seq).
   propose(command: Uint8Array): Promise<Uint8Array> {
+    return this.submit(() => this.core.propose(command));
+  }
+
+  // Adds or removes one voter; resolves once the configuration entry is applied here. The
+  // new voter's process must already be running with this group's peer addresses.
+  changeMembership(change: ConfigChange): Promise<void> {
+    return this.submit(() => this.core.proposeConfigChange(change)).then(() => undefined);
+  }
+
+  private submit(append: () => { index: number; term: number }): Promise<Uint8Array> {
     if (this.stopped) return Promise.reject(new RaftError('RAFT_STOPPED', 'node stopped'));
     let slot: { index: number; term: number };
     try {
-      slot = this.core.propose(command);
+      slot = append();
     } catch (err) {
       return Promise.reject(err);
     }
@@ -173,6 +184,12 @@ export class RaftNode {
       const timer = this.clock.setTimeout(() => this.settle(this.reads, ctx, new RaftTimeoutError('read')), this.requestTimeoutMs);
       this.reads.set(ctx, { query, index: null, resolve, reject, timer });
     });
+  }
+
+  // Hands leadership to another voter (e.g. before this node is stopped for maintenance).
+  transferLeadership(to: NodeId): void {
+    this.core.transferLeadership(to);
+    this.schedulePump();
   }
 
   async stop(): Promise<void> {
@@ -222,6 +239,12 @@ export class RaftNode {
     if (this.appliedIndex > 0) this.core.appliedTo(this.appliedIndex);
     if (!this.core.hasReady()) return;
     const rd = this.core.ready();
+    if (rd.snapshot !== null) {
+      // This driver never compacts its log, so no peer running it sends snapshots; a
+      // snapshot here means a misconfigured group. Stop rather than diverge.
+      this.fatal(new RaftError('RAFT_SNAPSHOT_UNSUPPORTED', 'received a snapshot, which RaftNode cannot install yet'));
+      return;
+    }
     this.persisting = true;
     const early = rd.messages.filter(sendableBeforePersist);
     for (const m of early) this.opts.transport.send(m);

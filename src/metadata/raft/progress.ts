@@ -4,10 +4,12 @@
 //            time and wait for its answer (or a heartbeat answer) before sending the next.
 // replicate: the follower is known to match up to `match`; stream appends optimistically
 //            (pipelining), advancing `next` as we send, with at most inflightMax unacked.
+// snapshot:  the follower needs entries we compacted; a snapshot at pendingSnapshot is on
+//            its way and nothing else is sent until the follower acknowledges it.
 
 import { assert } from '../../util/assert.js';
 
-export type ProgressState = 'probe' | 'replicate';
+export type ProgressState = 'probe' | 'replicate' | 'snapshot';
 
 export class Progress {
   match = 0;
@@ -30,7 +32,11 @@ export class Progress {
     this.inflightMax = inflightMax;
   }
 
+  // The snapshot index being installed, in snapshot state.
+  pendingSnapshot = 0;
+
   isPaused(): boolean {
+    if (this.state === 'snapshot') return true;
     if (this.state === 'probe') return this.probeSent;
     return this.inflight.length >= this.inflightMax;
   }
@@ -40,6 +46,12 @@ export class Progress {
     this.probeSent = false;
     this.inflight = [];
     this.next = this.match + 1;
+  }
+
+  becomeSnapshot(index: number): void {
+    this.state = 'snapshot';
+    this.pendingSnapshot = index;
+    this.inflight = [];
   }
 
   becomeReplicate(): void {
@@ -77,6 +89,7 @@ export class Progress {
   // A rejection of an append at rejected (its prevIndex). Returns false when the rejection
   // is stale (answers an append we have since superseded) and must be ignored.
   maybeDecrease(rejected: number, probeNext: number): boolean {
+    if (this.state === 'snapshot') return false;
     if (this.state === 'replicate') {
       // Everything up to match is acknowledged, so a rejection at or below it is stale.
       if (rejected <= this.match) return false;

@@ -7,86 +7,30 @@
 
 import { assert } from '../../util/assert.js';
 import { limits } from '../../limits.js';
-import { BackpressureError, NotLeaderError } from './errors.js';
-import { RaftLog } from './log.js';
-import { Progress } from './progress.js';
-import { ReadIndexQueue } from './read-index.js';
+import { BackpressureError, NotLeaderError, RaftError } from './errors.js';
+import { applyChange, encodeConfig, normalizeVoters, type ConfigChange } from './membership.js';
+import { RaftLeader } from './raft-leader.js';
 import {
   EntryKind,
   sendableBeforePersist,
   type AppendRequest,
-  type AppendResponse,
   type Entry,
   type HardState,
   type Heartbeat,
-  type HeartbeatResponse,
-  type InitialState,
   type Message,
   type NodeId,
-  type RaftConfig,
   type Ready,
   type ReadState,
-  type Role,
+  type Snapshot,
+  type SnapshotMessage,
   type VoteRequest,
   type VoteResponse,
 } from './types.js';
 
-// Distributes a message over the union so that each member keeps its own fields.
-type Outgoing = Message extends infer M ? (M extends Message ? Omit<M, 'from' | 'term'> & { term?: number } : never) : never;
-
-const emptyData = new Uint8Array(0);
-
-export class Raft {
-  readonly id: NodeId;
-  term: number;
-  vote: NodeId | null;
-  role: Role = 'follower';
-  leader: NodeId | null = null;
-  readonly log: RaftLog;
-
-  private readonly voters: readonly NodeId[];
-  private readonly cfg: Required<RaftConfig>;
-  private progress = new Map<NodeId, Progress>();
-  private votes = new Map<NodeId, boolean>();
-  private electionElapsed = 0;
-  private heartbeatElapsed = 0;
-  private randomizedElectionTimeout = 0;
-  private msgs: Message[] = [];
-  private readStates: ReadState[] = [];
-  private readonly reads = new ReadIndexQueue(limits.raftReadsPendingMax);
-  // Proposals arrived since the last Ready; their appends go out in one batch.
-  private appendBroadcastOwed = false;
-  private committedInTerm = false;
-  // The hard state last handed to the driver, and the Ready the driver is working on.
-  private lastHardState: HardState;
-  private inFlight: { lastIndex: number; lastTerm: number; appliedTo: number } | null = null;
-  // The last committed index handed to the driver for applying (by ready() or
-  // takeCommitted()); at least log.applied.
-  private handedOut: number;
-
-  constructor(config: RaftConfig, initial: InitialState) {
-    this.cfg = {
-      preVote: true,
-      checkQuorum: true,
-      messageBytesMax: limits.raftMessageBytesMax,
-      entriesPerMessageMax: limits.raftEntriesPerMessageMax,
-      inflightMessagesMax: limits.raftInflightMessagesMax,
-      uncommittedEntriesMax: limits.raftUncommittedEntriesMax,
-      ...config,
-    };
-    assert(config.electionTicks > config.heartbeatTicks && config.heartbeatTicks > 0, 'election must be slower than heartbeat');
-    this.id = config.id;
-    this.voters = [...new Set(config.voters)].sort();
-    const hs = initial.hardState;
-    this.term = hs.term;
-    this.vote = hs.vote;
-    this.lastHardState = hs;
-    this.log = new RaftLog(initial.snapshotIndex, initial.snapshotTerm, initial.entries, hs.commit, initial.applied);
-    this.handedOut = this.log.applied;
-    this.resetTimers();
-  }
-
-  // ---- driver interface -------------------------------------------------------------
+// The public driver interface first, then elections and the follower side.
+export class Raft extends RaftLeader {
+  // A snapshot received from the leader, not yet handed to the driver.
+  private pendingSnapshot: Snapshot | null = null;
 
   tick(): void {
     if (this.role === 'leader') this.tickLeader();
@@ -95,10 +39,10 @@ export class Raft {
 
   step(m: Message): void {
     if (m.term > this.term) {
-      if ((m.type === 'vote' || m.type === 'preVote') && this.inLease()) return;
+      if ((m.type === 'vote' || m.type === 'preVote') && m.transfer !== true && this.inLease()) return;
       const keepTerm = m.type === 'preVote' || (m.type === 'preVoteResp' && m.granted);
       if (!keepTerm) {
-        const fromLeader = m.type === 'append' || m.type === 'heartbeat';
+        const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
         this.becomeFollower(m.term, fromLeader ? m.from : null);
       }
     } else if (m.term < this.term) {
@@ -122,6 +66,8 @@ export class Raft {
   // the proposal was dropped.
   propose(data: Uint8Array): { index: number; term: number } {
     if (this.role !== 'leader') throw new NotLeaderError(this.leader);
+    // During a transfer new entries would only delay the transferee catching up.
+    if (this.transferee !== null) throw new NotLeaderError(this.transferee);
     const uncommitted = this.log.lastIndex() - this.log.committed;
     if (uncommitted >= this.cfg.uncommittedEntriesMax) throw new BackpressureError(uncommitted);
     const index = this.log.lastIndex() + 1;
@@ -153,6 +99,7 @@ export class Raft {
     if (this.inFlight !== null) return false;
     this.flushOwed();
     return (
+      this.pendingSnapshot !== null ||
       this.msgs.length > 0 ||
       this.readStates.length > 0 ||
       this.log.stableIndex < this.log.lastIndex() ||
@@ -171,6 +118,7 @@ export class Raft {
     const committedEntries = applyTo > this.handedOut ? log.slice(this.handedOut + 1, applyTo) : [];
     this.handedOut = Math.max(this.handedOut, applyTo);
     const rd: Ready = {
+      snapshot: this.pendingSnapshot,
       hardState: sameHardState(hs, this.lastHardState) ? null : hs,
       entries,
       messages: this.msgs,
@@ -180,6 +128,7 @@ export class Raft {
     };
     this.msgs = [];
     this.readStates = [];
+    this.pendingSnapshot = null;
     const last = entries.length > 0 ? entries[entries.length - 1]! : null;
     this.inFlight = { lastIndex: last?.index ?? 0, lastTerm: last?.term ?? 0, appliedTo: applyTo };
     if (rd.hardState !== null) this.lastHardState = rd.hardState;
@@ -231,76 +180,26 @@ export class Raft {
     return out;
   }
 
-  hardState(): HardState {
-    return { term: this.term, vote: this.vote, commit: this.log.committed };
+  // Hands leadership to a voter: once its log matches ours it is told to campaign at once
+  // (TimeoutNow), and voters set stickiness aside for that campaign. Proposals are refused
+  // meanwhile; a transfer not done within an election timeout is abandoned.
+  transferLeadership(to: NodeId): void {
+    if (this.role !== 'leader') throw new NotLeaderError(this.leader);
+    if (to === this.id || !this.isVoter(to)) return;
+    this.transferee = to;
+    this.transferElapsed = 0;
+    const pr = this.progress.get(to)!;
+    this.sendAppends(to, pr, false);
+    this.maybeSendTimeoutNow(to, pr);
   }
 
-  isVoter(id: NodeId): boolean {
-    return this.voters.includes(id);
-  }
-
-  // ---- roles ------------------------------------------------------------------------
-
-  private resetTimers(): void {
-    this.electionElapsed = 0;
-    this.heartbeatElapsed = 0;
-    this.randomizedElectionTimeout = this.cfg.electionTicks + Math.floor(this.cfg.random() * this.cfg.electionTicks);
-  }
-
-  private reset(term: number): void {
-    if (this.term !== term) {
-      this.term = term;
-      this.vote = null;
-    }
-    this.leader = null;
-    this.votes = new Map();
-    this.progress = new Map();
-    this.reads.clear();
-    this.appendBroadcastOwed = false;
-    this.committedInTerm = false;
-    this.resetTimers();
-  }
-
-  private becomeFollower(term: number, leader: NodeId | null): void {
-    this.reset(term);
-    this.role = 'follower';
-    this.leader = leader;
-  }
-
-  private becomePreCandidate(): void {
-    assert(this.role !== 'leader', 'leader cannot pre-campaign');
-    // Pre-vote changes neither term nor vote, so a node that cannot win disturbs nobody.
-    this.votes = new Map();
-    this.leader = null;
-    this.role = 'preCandidate';
-    this.resetTimers();
-  }
-
-  private becomeCandidate(): void {
-    assert(this.role !== 'leader', 'leader cannot campaign');
-    this.reset(this.term + 1);
-    this.vote = this.id;
-    this.role = 'candidate';
-  }
-
-  private becomeLeader(): void {
-    assert(this.role === 'candidate', 'only a candidate becomes leader');
-    this.reset(this.term);
-    this.role = 'leader';
-    this.leader = this.id;
-    const next = this.log.lastIndex() + 1;
-    for (const v of this.voters) {
-      const pr = new Progress(next, this.cfg.inflightMessagesMax);
-      if (v === this.id) pr.becomeReplicate();
-      this.progress.set(v, pr);
-    }
-    this.log.append({ index: next, term: this.term, kind: EntryKind.noop, data: emptyData });
-    this.broadcastAppend(true);
-  }
-
-  private hup(): void {
+  protected hup(transfer = false): void {
     if (this.role === 'leader' || !this.isVoter(this.id)) return;
-    if (this.cfg.preVote) {
+    if (transfer) {
+      // The leader asked: skip pre-vote, which voters in their lease would refuse.
+      this.becomeCandidate();
+      this.requestVotes('vote', this.term, true);
+    } else if (this.cfg.preVote) {
       this.becomePreCandidate();
       this.requestVotes('preVote', this.term + 1);
     } else {
@@ -309,15 +208,15 @@ export class Raft {
     }
   }
 
-  private requestVotes(type: 'preVote' | 'vote', term: number): void {
+  protected requestVotes(type: 'preVote' | 'vote', term: number, transfer = false): void {
     if (this.tally(this.id, true) === 'won') return this.onElectionWon(type);
     for (const v of this.voters) {
       if (v === this.id) continue;
-      this.send({ type, to: v, term, lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm() });
+      this.send({ type, to: v, term, lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm(), ...(transfer ? { transfer } : {}) });
     }
   }
 
-  private tally(from: NodeId, granted: boolean): 'won' | 'lost' | 'pending' {
+  protected tally(from: NodeId, granted: boolean): 'won' | 'lost' | 'pending' {
     if (!this.votes.has(from)) this.votes.set(from, granted);
     let yes = 0;
     let no = 0;
@@ -331,7 +230,7 @@ export class Raft {
     return 'pending';
   }
 
-  private onElectionWon(type: 'preVote' | 'vote'): void {
+  protected onElectionWon(type: 'preVote' | 'vote'): void {
     if (type === 'preVote') {
       this.becomeCandidate();
       this.requestVotes('vote', this.term);
@@ -340,18 +239,7 @@ export class Raft {
     }
   }
 
-  private quorum(): number {
-    return Math.floor(this.voters.length / 2) + 1;
-  }
-
-  // Leader stickiness: while we hear from a live leader, refuse to help anyone depose it.
-  private inLease(): boolean {
-    return this.cfg.checkQuorum && this.leader !== null && this.electionElapsed < this.cfg.electionTicks;
-  }
-
-  // ---- ticks ------------------------------------------------------------------------
-
-  private tickElection(): void {
+  protected tickElection(): void {
     this.electionElapsed++;
     if (this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0;
@@ -365,47 +253,14 @@ export class Raft {
     }
   }
 
-  private resendPreVotes(): void {
+  protected resendPreVotes(): void {
     for (const v of this.voters) {
       if (v === this.id || this.votes.has(v)) continue;
       this.send({ type: 'preVote', to: v, term: this.term + 1, lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm() });
     }
   }
 
-  private tickLeader(): void {
-    this.heartbeatElapsed++;
-    this.electionElapsed++;
-    if (this.electionElapsed >= this.cfg.electionTicks) {
-      this.electionElapsed = 0;
-      if (this.cfg.checkQuorum && !this.checkQuorumActive()) {
-        this.becomeFollower(this.term, null);
-        return;
-      }
-    }
-    if (this.heartbeatElapsed >= this.cfg.heartbeatTicks) {
-      this.heartbeatElapsed = 0;
-      // Marking the round sent matters: a read arriving after this heartbeat must get a new
-      // round, or acknowledgements of a heartbeat older than the read would confirm it.
-      const unsent = this.reads.takeUnsentRound();
-      this.broadcastHeartbeat(unsent > 0 ? unsent : this.reads.currentRound());
-    }
-  }
-
-  // Check-quorum: a leader that has not heard from a quorum within an election timeout
-  // steps down, so a partitioned leader stops serving (and stops confirming reads).
-  private checkQuorumActive(): boolean {
-    let active = 0;
-    for (const v of this.voters) {
-      const pr = this.progress.get(v)!;
-      if (v === this.id || pr.recentActive) active++;
-      pr.recentActive = false;
-    }
-    return active >= this.quorum();
-  }
-
-  // ---- message handling -------------------------------------------------------------
-
-  private handleVoteRequest(m: VoteRequest): void {
+  protected handleVoteRequest(m: VoteRequest): void {
     const canVote =
       this.vote === m.from ||
       (this.vote === null && this.leader === null) ||
@@ -423,8 +278,8 @@ export class Raft {
     }
   }
 
-  private stepCandidate(m: Message): void {
-    if (m.type === 'append' || m.type === 'heartbeat') {
+  protected stepCandidate(m: Message): void {
+    if (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') {
       this.becomeFollower(m.term, m.from);
       this.stepFollower(m);
       return;
@@ -436,7 +291,7 @@ export class Raft {
     else if (outcome === 'lost') this.becomeFollower(this.term, null);
   }
 
-  private stepFollower(m: Message): void {
+  protected stepFollower(m: Message): void {
     switch (m.type) {
       case 'append':
         this.electionElapsed = 0;
@@ -451,12 +306,72 @@ export class Raft {
       case 'readIndexResp':
         this.readStates.push({ index: m.index, ctx: m.ctx });
         break;
+      case 'timeoutNow':
+        if (m.from === this.leader) this.hup(true);
+        break;
+      case 'snapshot':
+        this.electionElapsed = 0;
+        this.leader = m.from;
+        this.handleSnapshot(m);
+        break;
       default:
         break;
     }
   }
 
-  private handleAppend(m: AppendRequest): void {
+  private handleSnapshot(m: SnapshotMessage): void {
+    const log = this.log;
+    const ack = (index: number): void =>
+      this.send({ type: 'appendResp', to: m.from, index, reject: false, hintIndex: 0, hintTerm: 0 });
+    if (m.index <= log.committed) return ack(log.committed);
+    if (log.matchTerm(m.index, m.snapTerm)) {
+      // We already hold the entries the snapshot covers: just learn that they are committed.
+      log.commitTo(m.index);
+      return ack(m.index);
+    }
+    // Replace the whole log; the driver persists the snapshot and restores the state machine
+    // from it before the acknowledgement leaves (it travels in the same Ready).
+    log.compact(m.index, m.snapTerm);
+    this.baseVoters = normalizeVoters(m.voters);
+    this.refreshConfig();
+    this.handedOut = Math.max(this.handedOut, m.index);
+    this.pendingSnapshot = { index: m.index, term: m.snapTerm, voters: this.baseVoters, data: m.data };
+    ack(m.index);
+  }
+
+  // The driver has durably stored a state machine snapshot at index (≤ applied): drop the
+  // log prefix it covers. Followers that need it will get the snapshot instead.
+  compact(index: number): void {
+    assert(index <= this.log.applied, `compact at ${index} beyond applied ${this.log.applied}`);
+    const term = this.log.term(index);
+    if (term === undefined || index <= this.log.snapshotIndex) return;
+    this.baseVoters = this.votersAt(index);
+    this.log.compact(index, term);
+    this.refreshConfig();
+  }
+
+  // The configuration as of the compacted prefix: what a driver stores with its snapshot.
+  snapshotVoters(): readonly NodeId[] {
+    return this.baseVoters;
+  }
+
+  // Proposes adding or removing one voter. Refused while another change is uncommitted,
+  // before this leader has committed an entry of its term, and during a transfer.
+  proposeConfigChange(change: ConfigChange): { index: number; term: number } {
+    if (this.role !== 'leader') throw new NotLeaderError(this.leader);
+    if (!this.committedInTerm || this.configIndex > this.log.committed || this.transferee !== null) {
+      throw new RaftError('RAFT_CONFIG_CHANGE_PENDING', 'another configuration change is in progress; retry later');
+    }
+    const voters = applyChange(this.voters, change);
+    if (voters.length === 0) throw new RaftError('RAFT_CONFIG_INVALID', 'a group needs at least one voter');
+    const index = this.log.lastIndex() + 1;
+    this.log.append({ index, term: this.term, kind: EntryKind.config, data: encodeConfig(voters) });
+    this.refreshConfig();
+    this.appendBroadcastOwed = true;
+    return { index, term: this.term };
+  }
+
+  protected handleAppend(m: AppendRequest): void {
     const log = this.log;
     if (m.prevIndex < log.committed) {
       // Everything up to our commit index is settled; tell the leader where we are.
@@ -465,6 +380,7 @@ export class Raft {
     }
     if (log.matchTerm(m.prevIndex, m.prevTerm)) {
       log.merge(m.entries);
+      if (this.configMayHaveChanged(m.entries)) this.refreshConfig();
       const lastNew = m.prevIndex + m.entries.length;
       log.commitTo(Math.min(m.commit, lastNew));
       this.send({ type: 'appendResp', to: m.from, index: lastNew, reject: false, hintIndex: 0, hintTerm: 0 });
@@ -475,156 +391,10 @@ export class Raft {
     this.send({ type: 'appendResp', to: m.from, index: m.prevIndex, reject: true, hintIndex, hintTerm });
   }
 
-  private handleHeartbeat(m: Heartbeat): void {
+  protected handleHeartbeat(m: Heartbeat): void {
     // The leader clamps commit to what we are known to match, so this is safe.
     if (m.commit <= this.log.lastIndex()) this.log.commitTo(m.commit);
     this.send({ type: 'heartbeatResp', to: m.from, readRound: m.readRound });
-  }
-
-  private stepLeader(m: Message): void {
-    switch (m.type) {
-      case 'appendResp':
-        return this.handleAppendResponse(m);
-      case 'heartbeatResp':
-        return this.handleHeartbeatResponse(m);
-      case 'readIndex':
-        if (!this.reads.isFull()) this.handleReadIndex(m.ctx, m.from);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private handleAppendResponse(m: AppendResponse): void {
-    const pr = this.progress.get(m.from);
-    if (pr === undefined) return;
-    pr.recentActive = true;
-    if (m.reject) {
-      let probe = m.hintIndex;
-      if (m.hintTerm > 0) probe = this.log.findConflictByTerm(m.hintIndex, m.hintTerm);
-      if (pr.maybeDecrease(m.index, probe + 1)) this.sendAppends(m.from, pr, true);
-      return;
-    }
-    const wasPaused = pr.isPaused();
-    if (pr.maybeUpdate(m.index)) {
-      if (pr.state === 'probe') pr.becomeReplicate();
-      if (this.maybeCommit()) {
-        this.broadcastAppend(true);
-        return;
-      }
-    }
-    if (wasPaused || pr.next <= this.log.lastIndex()) this.sendAppends(m.from, pr, false);
-  }
-
-  private handleHeartbeatResponse(m: HeartbeatResponse): void {
-    const pr = this.progress.get(m.from);
-    if (pr === undefined) return;
-    pr.recentActive = true;
-    pr.probeSent = false;
-    // A follower whose match did not move between two heartbeat answers while entries are
-    // outstanding has probably lost appends (or their answers): probe again from its match.
-    const stalled = pr.match === pr.matchAtLastHeartbeat;
-    pr.matchAtLastHeartbeat = pr.match;
-    const behind = pr.match < this.log.lastIndex();
-    if (pr.state === 'replicate' && stalled && behind) pr.becomeProbe();
-    if (behind) this.sendAppends(m.from, pr, pr.state === 'probe');
-    if (m.readRound > pr.readRoundAcked) {
-      pr.readRoundAcked = m.readRound;
-      this.releaseReads();
-    }
-  }
-
-  // ---- replication ------------------------------------------------------------------
-
-  private flushOwed(): void {
-    if (this.role !== 'leader') return;
-    if (this.appendBroadcastOwed) {
-      this.appendBroadcastOwed = false;
-      this.broadcastAppend(false);
-    }
-    const round = this.reads.takeUnsentRound();
-    if (round > 0) this.broadcastHeartbeat(round);
-  }
-
-  private broadcastAppend(sendIfEmpty: boolean): void {
-    for (const [id, pr] of this.progress) {
-      if (id !== this.id) this.sendAppends(id, pr, sendIfEmpty);
-    }
-  }
-
-  // Sends appends to one follower while its window allows and entries remain.
-  private sendAppends(to: NodeId, pr: Progress, sendIfEmpty: boolean): void {
-    let first = true;
-    while (!pr.isPaused()) {
-      const hasEntries = pr.next <= this.log.lastIndex();
-      if (!hasEntries && !(first && (sendIfEmpty || pr.state === 'probe'))) return;
-      first = false;
-      const prevIndex = pr.next - 1;
-      const prevTerm = this.log.term(prevIndex);
-      // Compacted entries need a snapshot, which this core does not send yet.
-      if (prevTerm === undefined) return;
-      const entries = hasEntries
-        ? this.log.slice(pr.next, this.log.lastIndex(), this.cfg.messageBytesMax, this.cfg.entriesPerMessageMax)
-        : [];
-      this.send({ type: 'append', to, prevIndex, prevTerm, entries, commit: this.log.committed });
-      pr.sentAppend(prevIndex + entries.length, entries.length);
-      if (pr.state === 'probe') return;
-    }
-  }
-
-  private broadcastHeartbeat(readRound: number): void {
-    for (const [id, pr] of this.progress) {
-      if (id === this.id) continue;
-      const commit = Math.min(pr.match, this.log.committed);
-      this.send({ type: 'heartbeat', to: id, commit, readRound });
-    }
-  }
-
-  // Advances the commit index to the highest index durable on a quorum, if that entry is of
-  // the current term (§5.4.2: never commit an older term's entry by counting replicas).
-  private maybeCommit(): boolean {
-    const matches: number[] = [];
-    for (const v of this.voters) {
-      matches.push(v === this.id ? this.log.stableIndex : this.progress.get(v)!.match);
-    }
-    matches.sort((a, b) => b - a);
-    const candidate = matches[this.quorum() - 1]!;
-    if (candidate <= this.log.committed || this.log.term(candidate) !== this.term) return false;
-    this.log.commitTo(candidate);
-    if (!this.committedInTerm) {
-      this.committedInTerm = true;
-      for (const r of this.reads.takeDeferred()) this.handleReadIndex(r.ctx, r.from);
-    }
-    return true;
-  }
-
-  // ---- reads ------------------------------------------------------------------------
-
-  private handleReadIndex(ctx: string, from: NodeId): void {
-    if (!this.committedInTerm) {
-      this.reads.deferUntilCommit(ctx, from);
-      return;
-    }
-    this.reads.add(ctx, from, this.log.committed);
-    if (this.voters.length === 1) this.releaseReads();
-  }
-
-  private releaseReads(): void {
-    const released = this.reads.release((round) => {
-      let acks = 0;
-      for (const v of this.voters) {
-        if (v === this.id || this.progress.get(v)!.readRoundAcked >= round) acks++;
-      }
-      return acks >= this.quorum();
-    });
-    for (const r of released) {
-      if (r.from === this.id) this.readStates.push({ index: r.index, ctx: r.ctx });
-      else this.send({ type: 'readIndexResp', to: r.from, ctx: r.ctx, index: r.index });
-    }
-  }
-
-  private send(m: Outgoing): void {
-    this.msgs.push({ ...m, from: this.id, term: m.term ?? this.term } as Message);
   }
 }
 

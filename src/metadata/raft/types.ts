@@ -15,6 +15,8 @@ export const EntryKind = Object.freeze({
   // Appended by every new leader so that it can commit entries of earlier terms (§5.4.2)
   // and serve ReadIndex requests; the state machine skips it.
   noop: 1,
+  // A cluster configuration (membership.ts); the state machine skips it.
+  config: 2,
 } as const);
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
@@ -50,6 +52,14 @@ export interface VoteRequest extends MessageBase {
   readonly type: 'preVote' | 'vote';
   readonly lastIndex: number;
   readonly lastTerm: number;
+  // Set when the campaign follows a leadership transfer: voters then set leader
+  // stickiness aside, since the leader itself asked for this election.
+  readonly transfer?: boolean;
+}
+
+// Leadership transfer: the leader tells a caught-up follower to campaign at once.
+export interface TimeoutNow extends MessageBase {
+  readonly type: 'timeoutNow';
 }
 
 export interface VoteResponse extends MessageBase {
@@ -103,7 +113,22 @@ export interface ReadIndexResponse extends MessageBase {
   readonly index: number;
 }
 
+// InstallSnapshot: the leader's state machine snapshot at (index, snapTerm), sent when a
+// follower needs entries the leader has compacted away. The core leaves data empty; the
+// driver attaches the snapshot it stored when it compacted (see RaftLog.compact). The
+// follower answers with an appendResp at index once the snapshot is durable.
+export interface SnapshotMessage extends MessageBase {
+  readonly type: 'snapshot';
+  readonly index: number;
+  readonly snapTerm: number;
+  // The configuration as of index (the snapshot replaces the entries that held it).
+  readonly voters: readonly NodeId[];
+  readonly data: Uint8Array;
+}
+
 export type Message =
+  | TimeoutNow
+  | SnapshotMessage
   | VoteRequest
   | VoteResponse
   | AppendRequest
@@ -134,7 +159,17 @@ export interface SoftState {
 //   3. apply committedEntries in order;
 //   4. call advance(ready).
 // Step 1 before 2 is what makes a vote or an append acknowledgement a durable promise.
+export interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly voters: readonly NodeId[];
+  readonly data: Uint8Array;
+}
+
 export interface Ready {
+  // A snapshot received from the leader: persist it (replacing the whole log) and restore
+  // the state machine from it before anything else in this Ready.
+  readonly snapshot: Snapshot | null;
   readonly hardState: HardState | null;
   readonly entries: readonly Entry[];
   readonly messages: readonly Message[];
@@ -181,6 +216,9 @@ export interface InitialState {
   readonly snapshotTerm: number;
   // The index the state machine has already applied (at least snapshotIndex).
   readonly applied: number;
+  // The configuration as of snapshotIndex, when a snapshot exists; otherwise the
+  // configuration is RaftConfig.voters until a configuration entry says otherwise.
+  readonly snapshotVoters?: readonly NodeId[];
 }
 
 export const emptyInitialState: InitialState = Object.freeze({

@@ -5,7 +5,7 @@
 //   bytes 5..5+H    header: the message without its entries, as UTF-8 JSON
 //   then            for an append only: u32 BE entry count, then per entry a u32 BE length
 //                   and the entry in the log record format of log-codec.ts (its index is
-//                   prevIndex + 1 + position)
+//                   prevIndex + 1 + position); for a snapshot only: the snapshot data
 //
 // JSON keeps the small scalar fields easy to evolve; entry data, the bulk of the traffic,
 // stays binary. Decoding validates the shape, since the bytes come from the network.
@@ -19,10 +19,19 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const types: ReadonlySet<string> = new Set<MessageType>([
   'preVote', 'vote', 'preVoteResp', 'voteResp', 'append', 'appendResp',
-  'heartbeat', 'heartbeatResp', 'readIndex', 'readIndexResp',
+  'heartbeat', 'heartbeatResp', 'readIndex', 'readIndexResp', 'snapshot', 'timeoutNow',
 ]);
 
 export function encodeMessage(m: Message): Uint8Array {
+  if (m.type === 'snapshot') {
+    const h = encoder.encode(JSON.stringify({ ...m, data: undefined }));
+    const out = new Uint8Array(5 + h.length + m.data.length);
+    out[0] = version;
+    new DataView(out.buffer).setUint32(1, h.length);
+    out.set(h, 5);
+    out.set(m.data, 5 + h.length);
+    return out;
+  }
   const header = m.type === 'append' ? { ...m, entries: undefined } : m;
   const h = encoder.encode(JSON.stringify(header));
   const records = m.type === 'append' ? m.entries.map(encodeEntry) : [];
@@ -61,6 +70,7 @@ export function decodeMessage(b: Uint8Array): Message {
   if (typeof header['from'] !== 'string' || typeof header['to'] !== 'string' || !Number.isSafeInteger(header['term'])) {
     throw new RaftCorruptionError('message: bad addressing');
   }
+  if (header['type'] === 'snapshot') return { ...(header as unknown as Message & { type: 'snapshot' }), data: b.slice(5 + hlen) };
   if (header['type'] !== 'append') return header as unknown as Message;
   const prevIndex = header['prevIndex'];
   if (!Number.isSafeInteger(prevIndex)) throw new RaftCorruptionError('message: bad prevIndex');

@@ -7,6 +7,7 @@
 // is recorded with an unknown outcome (return time +∞), a read without an answer is dropped
 // (it had no effect).
 
+import { limits } from '../../../src/limits.js';
 import { NotLeaderError } from '../../../src/metadata/raft/errors.js';
 import { SessionTable, encodeSessionCommand } from '../../../src/metadata/raft/sessions.js';
 import type { Entry, NodeId } from '../../../src/metadata/raft/types.js';
@@ -18,8 +19,19 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export class KvStateMachine implements SimStateMachine {
-  private readonly data = new Map<string, string>();
-  private readonly sessions = new SessionTable(10_000);
+  private data = new Map<string, string>();
+  private sessions = new SessionTable(limits.raftSessionsMax);
+
+  snapshot(): Uint8Array {
+    const table = this.sessions.encode();
+    return encoder.encode(JSON.stringify({ data: [...this.data], sessions: Array.from(table) }));
+  }
+
+  restore(bytes: Uint8Array): void {
+    const s = JSON.parse(decoder.decode(bytes)) as { data: [string, string][]; sessions: number[] };
+    this.data = new Map(s.data);
+    this.sessions = SessionTable.decode(Uint8Array.from(s.sessions), limits.raftSessionsMax);
+  }
 
   apply(entry: Entry): Uint8Array {
     const outcome = this.sessions.apply(entry.data, (payload) => {

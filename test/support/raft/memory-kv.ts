@@ -2,6 +2,7 @@
 // lives in memory, so it reports applied index 0 and is rebuilt from the log on restart.
 // Commands are session-wrapped JSON {op: 'put' | 'append', key, value}; queries are keys.
 
+import { limits } from '../../../src/limits.js';
 import { SessionTable } from '../../../src/metadata/raft/sessions.js';
 import type { StateMachine } from '../../../src/metadata/raft/node.js';
 
@@ -10,7 +11,7 @@ const decoder = new TextDecoder();
 
 export class MemoryKv implements StateMachine {
   private readonly data = new Map<string, string>();
-  private readonly sessions = new SessionTable(100_000);
+  private readonly sessions = new SessionTable(limits.raftSessionsMax);
   applied = 0;
 
   apply(index: number, command: Uint8Array): Uint8Array {

@@ -30,35 +30,6 @@ export interface ProcessConfig {
   readonly heartbeatTicks: number;
 }
 
-const config = JSON.parse(process.argv[2]!) as ProcessConfig;
-const peers = new Map(Object.entries(config.raftPorts).map(([id, port]) => [id, { host: '127.0.0.1', port }]));
-const transport = await TcpTransport.listen({ id: config.id, port: config.raftPorts[config.id]!, peers, secret: config.secret });
-const node = new RaftNode({
-  id: config.id,
-  voters: [...peers.keys()],
-  storage: LmdbRaftStorage.open(config.dir),
-  transport,
-  stateMachine: new MemoryKv(),
-  tickMs: config.tickMs,
-  electionTicks: config.electionTicks,
-  heartbeatTicks: config.heartbeatTicks,
-  requestTimeoutMs: 2000,
-  onFatal: (err) => {
-    console.error('fatal', err);
-    process.exit(1);
-  },
-});
-node.start();
-if (process.env['RAFT_TRACE'] === '1') {
-  // Role changes with wall-clock times, to analyse failovers.
-  let last = '';
-  setInterval(() => {
-    const now = `${node.role()} t${node.term()} leader=${node.leader()}`;
-    if (now !== last) console.error(`${Date.now()} ${config.id} ${now}`);
-    last = now;
-  }, 1).unref();
-}
-
 async function body(req: IncomingMessage): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -78,49 +49,86 @@ function fail(res: ServerResponse, err: unknown): void {
   }
 }
 
-async function bench(clients: number, ms: number): Promise<{ proposals: number; ms: number }> {
-  let proposals = 0;
-  const start = performance.now();
-  const deadline = start + ms;
-  const payload = kvCommand('put', 'bench', 'x'.repeat(100));
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      let seq = 0;
-      while (performance.now() < deadline) {
-        await node.propose(encodeSessionCommand(`bench-${config.id}-${c}-${start}`, ++seq, payload));
-        proposals++;
+// The test runner also loads this file (it lives under test/); without a configuration it
+// does nothing.
+const arg = process.argv[2];
+if (arg !== undefined) await main(JSON.parse(arg) as ProcessConfig);
+
+async function main(config: ProcessConfig): Promise<void> {
+  const peers = new Map(Object.entries(config.raftPorts).map(([id, port]) => [id, { host: '127.0.0.1', port }]));
+  const transport = await TcpTransport.listen({ id: config.id, port: config.raftPorts[config.id]!, peers, secret: config.secret });
+  const node = new RaftNode({
+    id: config.id,
+    voters: [...peers.keys()],
+    storage: LmdbRaftStorage.open(config.dir),
+    transport,
+    stateMachine: new MemoryKv(),
+    tickMs: config.tickMs,
+    electionTicks: config.electionTicks,
+    heartbeatTicks: config.heartbeatTicks,
+    requestTimeoutMs: 2000,
+    onFatal: (err) => {
+      console.error('fatal', err);
+      process.exit(1);
+    },
+  });
+  node.start();
+  if (process.env['RAFT_TRACE'] === '1') {
+    // Role changes with wall-clock times, to analyse failovers.
+    let last = '';
+    setInterval(() => {
+      const now = `${node.role()} t${node.term()} leader=${node.leader()}`;
+      if (now !== last) console.error(`${Date.now()} ${config.id} ${now}`);
+      last = now;
+    }, 1).unref();
+  }
+
+
+
+  async function bench(clients: number, ms: number): Promise<{ proposals: number; ms: number }> {
+    let proposals = 0;
+    const start = performance.now();
+    const deadline = start + ms;
+    const payload = kvCommand('put', 'bench', 'x'.repeat(100));
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        let seq = 0;
+        while (performance.now() < deadline) {
+          await node.propose(encodeSessionCommand(`bench-${config.id}-${c}-${start}`, ++seq, payload));
+          proposals++;
+        }
+      }),
+    );
+    return { proposals, ms: performance.now() - start };
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const handle = async (): Promise<void> => {
+      if (req.method === 'POST' && url.pathname === '/propose') {
+        const result = await node.propose(await body(req));
+        res.writeHead(200).end(Buffer.from(result));
+      } else if (req.method === 'GET' && url.pathname === '/read') {
+        const value = await node.read(new TextEncoder().encode(url.searchParams.get('key') ?? ''));
+        res.writeHead(200).end(Buffer.from(value));
+      } else if (url.pathname === '/status') {
+        const status = { id: node.id, role: node.role(), term: node.term(), leader: node.leader(), commit: node.commitIndex() };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status));
+      } else if (req.method === 'POST' && url.pathname === '/bench') {
+        const r = await bench(Number(url.searchParams.get('clients') ?? 1), Number(url.searchParams.get('ms') ?? 1000));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(r));
+      } else {
+        res.writeHead(404).end();
       }
-    }),
-  );
-  return { proposals, ms: performance.now() - start };
-}
+    };
+    handle().catch((err: unknown) => fail(res, err));
+  });
+  server.listen(config.httpPort, '127.0.0.1', () => console.log('ready'));
 
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const handle = async (): Promise<void> => {
-    if (req.method === 'POST' && url.pathname === '/propose') {
-      const result = await node.propose(await body(req));
-      res.writeHead(200).end(Buffer.from(result));
-    } else if (req.method === 'GET' && url.pathname === '/read') {
-      const value = await node.read(new TextEncoder().encode(url.searchParams.get('key') ?? ''));
-      res.writeHead(200).end(Buffer.from(value));
-    } else if (url.pathname === '/status') {
-      const status = { id: node.id, role: node.role(), term: node.term(), leader: node.leader(), commit: node.commitIndex() };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status));
-    } else if (req.method === 'POST' && url.pathname === '/bench') {
-      const r = await bench(Number(url.searchParams.get('clients') ?? 1), Number(url.searchParams.get('ms') ?? 1000));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(r));
-    } else {
-      res.writeHead(404).end();
-    }
+  const shutdown = (): void => {
+    server.close();
+    void node.stop().then(() => process.exit(0));
   };
-  handle().catch((err: unknown) => fail(res, err));
-});
-server.listen(config.httpPort, '127.0.0.1', () => console.log('ready'));
-
-const shutdown = (): void => {
-  server.close();
-  void node.stop().then(() => process.exit(0));
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

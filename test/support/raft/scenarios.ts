@@ -346,6 +346,89 @@ function churn(seed: number, unreliable: boolean): void {
   if (k.c.invariants.committedCount() < last) k.fail('committed registry behind the log');
 }
 
+// After 6.824's 2D tests: a victim misses enough entries that the leader has compacted them,
+// so it can only catch up by InstallSnapshot, while being disconnected or crashed.
+function snapshotInstall(seed: number, mode: 'disconnect' | 'crash', unreliable: boolean): void {
+  const k = new Kit({ seed, nodes: 3, network: unreliable ? unreliableNetwork : reliableNetwork, snapshotEvery: 9 });
+  const r = (): number => k.c.rng.int(0, 1e6);
+  k.one(r(), 3, true);
+  let leader1 = k.checkOneLeader();
+  for (let i = 0; i < 12; i++) {
+    let victim = k.c.ids[(k.c.ids.indexOf(leader1) + 1) % 3]!;
+    let sender = leader1;
+    if (i % 3 === 1) [sender, victim] = [victim, leader1];
+    if (mode === 'disconnect') k.c.disconnect(victim);
+    else k.c.crash(victim);
+    k.one(r(), 2, true);
+    // Enough entries for the survivors to snapshot and compact past the victim's log.
+    for (let j = 0; j < 11; j++) k.start(sender, r());
+    k.one(r(), 2, true);
+    if (mode === 'disconnect') k.c.connect(victim);
+    else k.c.restart(victim);
+    k.one(r(), 3, true);
+    leader1 = k.checkOneLeader();
+  }
+  if (k.c.snapshotsSent === 0) k.fail('no snapshot was ever installed');
+}
+
+// Leadership transfer: the chosen follower takes over promptly, in spite of leader
+// stickiness, and agreement continues; under an unreliable network a transfer may fail, but
+// safety holds and the group keeps making progress.
+function transfer(seed: number, unreliable: boolean): void {
+  const k = new Kit({ seed, nodes: 5, network: unreliable ? unreliableNetwork : reliableNetwork });
+  let done = 0;
+  for (let i = 0; i < 8; i++) {
+    k.one(k.c.rng.int(0, 1e6), unreliable ? 3 : 5, true);
+    const leader = k.checkOneLeader();
+    const target = k.c.rng.pick(k.c.ids.filter((id) => id !== leader));
+    k.c.node(leader).core!.transferLeadership(target);
+    k.c.kick(leader);
+    if (k.c.runUntil(() => k.c.node(target).core?.role === 'leader', k.c.electionTimeoutMs())) done++;
+  }
+  if (!unreliable && done < 8) k.fail(`only ${done} of 8 transfers completed within an election timeout`);
+  k.c.network = reliableNetwork;
+  k.one(k.c.rng.int(0, 1e6), 5, true);
+}
+
+// Single-server membership changes: grow 3 → 5, remove voters (the leader among them), add
+// them back, with crashes and (optionally) an unreliable network and snapshots in between.
+// Agreement must continue among the current voters and every invariant must hold.
+function membership(seed: number, unreliable: boolean): void {
+  const k = new Kit({
+    seed,
+    nodes: 5,
+    voters: ['n1', 'n2', 'n3'],
+    network: unreliable ? unreliableNetwork : reliableNetwork,
+    snapshotEvery: unreliable ? 15 : 0,
+  });
+  const r = (): number => k.c.rng.int(0, 1e6);
+  k.one(r(), 3, true);
+  let changes = 0;
+  for (let i = 0; i < 10; i++) {
+    const leader = k.checkOneLeader();
+    const core = k.c.node(leader).core!;
+    const voters = core.currentVoters();
+    const outside = k.c.ids.filter((id) => !voters.includes(id));
+    const add = outside.length > 0 && (voters.length < 4 || k.c.rng.chance(0.5));
+    const change = add ? { add: k.c.rng.pick(outside) } : { remove: k.c.rng.pick(voters) };
+    try {
+      const slot = core.proposeConfigChange(change);
+      k.c.kick(leader);
+      if (k.c.runUntil(() => (k.c.node(leader).core?.log.committed ?? 0) >= slot.index, 2000)) changes++;
+    } catch {
+      // Another change is pending or leadership moved: try again next round.
+    }
+    if (k.c.rng.chance(0.3)) k.c.restart(k.c.rng.pick(k.c.ids));
+    const quorum = Math.floor(k.c.node(k.checkOneLeader()).core!.currentVoters().length / 2) + 1;
+    k.one(r(), quorum, true);
+  }
+  if (!unreliable && changes < 5) k.fail(`only ${changes} of 10 configuration changes committed`);
+  k.c.network = reliableNetwork;
+  const leader = k.checkOneLeader();
+  const quorum = Math.floor(k.c.node(leader).core!.currentVoters().length / 2) + 1;
+  k.one(r(), quorum, true);
+}
+
 export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'initial election': initialElection,
   're-election': reElection,
@@ -366,4 +449,12 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'unreliable agreement': unreliableAgree,
   'reliable churn': (s: number) => churn(s, false),
   'unreliable churn': (s: number) => churn(s, true),
+  'snapshot install (disconnect)': (s: number) => snapshotInstall(s, 'disconnect', false),
+  'snapshot install (disconnect, unreliable)': (s: number) => snapshotInstall(s, 'disconnect', true),
+  'snapshot install (crash)': (s: number) => snapshotInstall(s, 'crash', false),
+  'snapshot install (crash, unreliable)': (s: number) => snapshotInstall(s, 'crash', true),
+  'leadership transfer': (s: number) => transfer(s, false),
+  'leadership transfer (unreliable)': (s: number) => transfer(s, true),
+  'membership changes': (s: number) => membership(s, false),
+  'membership changes (unreliable, snapshots)': (s: number) => membership(s, true),
 });

@@ -6,7 +6,7 @@
 
 import { Raft } from '../../../src/metadata/raft/raft.js';
 import { NotLeaderError, ProposalDroppedError } from '../../../src/metadata/raft/errors.js';
-import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState } from '../../../src/metadata/raft/types.js';
+import { EntryKind, sendableBeforePersist, type Entry, type Message, type NodeId, type Ready, type ReadState, type Snapshot } from '../../../src/metadata/raft/types.js';
 import { EventQueue } from './event-queue.js';
 import { InvariantChecker, InvariantViolation } from './invariants.js';
 import { Prng } from './prng.js';
@@ -45,6 +45,8 @@ export const unreliableNetwork: NetworkProfile = Object.freeze({
 export interface SimStateMachine {
   apply(entry: Entry): Uint8Array;
   read(query: Uint8Array): Uint8Array;
+  snapshot(): Uint8Array;
+  restore(data: Uint8Array): void;
 }
 
 export interface SimOptions {
@@ -56,6 +58,12 @@ export interface SimOptions {
   readonly fsyncMsMax?: number;
   readonly network?: NetworkProfile;
   readonly stateMachine?: (id: NodeId) => SimStateMachine;
+  // Each node snapshots its state machine and compacts its log every this many applied
+  // entries (0: never), so that laggards are caught up by InstallSnapshot.
+  readonly snapshotEvery?: number;
+  // The initial voters (default: every node); the others start as non-voters that can be
+  // added by configuration changes.
+  readonly voters?: readonly NodeId[];
 }
 
 export type Callback = (err: Error | null, result?: Uint8Array) => void;
@@ -70,6 +78,13 @@ export class RecordingStateMachine implements SimStateMachine {
   read(): Uint8Array {
     return new Uint8Array(0);
   }
+  snapshot(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify([...this.applied].map(([i, d]) => [i, Array.from(d)])));
+  }
+  restore(data: Uint8Array): void {
+    this.applied.clear();
+    for (const [i, d] of JSON.parse(new TextDecoder().decode(data)) as [number, number[]][]) this.applied.set(i, Uint8Array.from(d));
+  }
 }
 
 export class SimNode {
@@ -80,6 +95,8 @@ export class SimNode {
   readyInFlight = false;
   sm: SimStateMachine;
   appliedIndex = 0;
+  // The newest snapshot this node holds (durable, or pending in the Ready being synced).
+  latestSnapshot: Snapshot | null = null;
   readonly writeWaiters = new Map<number, { term: number; cb: Callback }>();
   readonly readWaiters = new Map<string, { index: number | null; query: Uint8Array; cb: Callback }>();
   private readCounter = 0;
@@ -111,6 +128,9 @@ export class SimCluster {
   private readonly heartbeatTicks: number;
   private readonly fsyncMsMax: number;
   private readonly makeSm: (id: NodeId) => SimStateMachine;
+  private readonly snapshotEvery: number;
+  private readonly initialVoters: readonly NodeId[];
+  snapshotsSent = 0;
 
   constructor(opts: SimOptions) {
     this.rng = new Prng(opts.seed);
@@ -122,7 +142,9 @@ export class SimCluster {
     this.fsyncMsMax = opts.fsyncMsMax ?? 3;
     this.network = opts.network ?? reliableNetwork;
     this.makeSm = opts.stateMachine ?? (() => new RecordingStateMachine());
+    this.snapshotEvery = opts.snapshotEvery ?? 0;
     this.ids = Array.from({ length: opts.nodes }, (_, i) => `n${i + 1}`);
+    this.initialVoters = opts.voters ?? this.ids;
     for (const id of this.ids) {
       this.nodes.set(id, new SimNode(id, this.makeSm(id)));
       this.connected.add(id);
@@ -245,11 +267,13 @@ export class SimCluster {
     n.incarnation++;
     n.alive = true;
     n.sm = this.makeSm(id);
+    if (n.store.snapshotData !== null) n.sm.restore(n.store.snapshotData);
+    n.latestSnapshot = n.store.snapshotData === null ? null : { index: n.store.snapshotIndex, term: n.store.snapshotTerm, voters: n.store.snapshotVoters, data: n.store.snapshotData };
     n.appliedIndex = n.store.snapshotIndex;
     n.core = new Raft(
       {
         id,
-        voters: this.ids,
+        voters: this.initialVoters,
         electionTicks: this.electionTicks,
         heartbeatTicks: this.heartbeatTicks,
         random: () => this.nodeRng.next(),
@@ -274,6 +298,7 @@ export class SimCluster {
     // reads, even while a Ready is waiting for its fsync.
     for (const e of core.takeCommitted()) this.applyEntry(n, e);
     if (n.appliedIndex > 0) core.appliedTo(n.appliedIndex);
+    this.maybeSnapshot(n, core);
     this.noteReadStates(n, core.takeReadStates());
     if (n.readyInFlight) {
       for (const m of core.takeEarlyMessages()) this.send(m);
@@ -282,6 +307,7 @@ export class SimCluster {
     if (!core.hasReady()) return;
     const rd = core.ready();
     n.readyInFlight = true;
+    if (rd.snapshot !== null) n.latestSnapshot = rd.snapshot;
     this.invariants.onPersist(n.id, core, rd.entries);
     if (rd.entries.length === 0 && rd.hardState === null) {
       this.finishReady(n, rd);
@@ -300,12 +326,29 @@ export class SimCluster {
 
   private finishReady(n: SimNode, rd: Ready, sentEarly = false): void {
     const core = n.core!;
+    if (rd.snapshot !== null) {
+      n.sm.restore(rd.snapshot.data);
+      n.appliedIndex = rd.snapshot.index;
+    }
     for (const m of rd.messages) if (!(sentEarly && sendableBeforePersist(m))) this.send(m);
     for (const e of rd.committedEntries) this.applyEntry(n, e);
     core.advance();
     n.readyInFlight = false;
+    this.maybeSnapshot(n, core);
     this.noteReadStates(n, rd.readStates);
     this.pump(n);
+  }
+
+  private maybeSnapshot(n: SimNode, core: Raft): void {
+    if (this.snapshotEvery === 0 || n.appliedIndex - n.store.snapshotIndex < this.snapshotEvery) return;
+    const index = Math.min(n.appliedIndex, core.log.applied);
+    const term = core.log.term(index);
+    if (term === undefined || index <= n.store.snapshotIndex) return;
+    const data = n.sm.snapshot();
+    core.compact(index);
+    const voters = core.snapshotVoters();
+    n.store.compactTo(index, term, voters, data);
+    n.latestSnapshot = { index, term, voters, data };
   }
 
   private noteReadStates(n: SimNode, states: readonly ReadState[]): void {
@@ -339,7 +382,19 @@ export class SimCluster {
     }
   }
 
-  private send(m: Message): void {
+  private send(msg: Message): void {
+    let m = msg;
+    if (m.type === 'snapshot') {
+      // The driver attaches the snapshot it stored when it compacted.
+      // The driver attaches the newest snapshot it holds: the node may have compacted again
+      // since the core asked, and any snapshot at or after the requested one will do.
+      const snap = this.node(m.from).latestSnapshot;
+      if (snap === null || snap.index < m.index) {
+        throw new InvariantViolation(`${m.from} sends a snapshot at ${m.index} but holds one at ${snap?.index}`);
+      }
+      m = { ...m, index: snap.index, snapTerm: snap.term, voters: snap.voters, data: snap.data };
+      this.snapshotsSent++;
+    }
     this.messagesSent++;
     this.messageCounts.set(m.type, (this.messageCounts.get(m.type) ?? 0) + 1);
     if (!this.canReach(m.from, m.to)) return;

@@ -20,6 +20,8 @@ export interface SwarmResult {
   readonly committed: number;
   readonly events: number;
   readonly faults: number;
+  readonly snapshotsSent: number;
+  readonly configChanges: number;
 }
 
 export interface SwarmOptions {
@@ -40,7 +42,8 @@ function drawNetwork(rng: Prng): NetworkProfile {
   };
 }
 
-function nemesis(sim: SimCluster, rng: Prng): void {
+// Injects one fault; returns whether it proposed a membership change.
+function nemesis(sim: SimCluster, rng: Prng): boolean {
   const ids = sim.ids;
   const id = rng.pick(ids);
   const roll = rng.next();
@@ -71,10 +74,37 @@ function nemesis(sim: SimCluster, rng: Prng): void {
   } else if (roll < 0.75) {
     sim.disconnect(id);
     later(rng.int(100, 1500), () => sim.connect(id));
-  } else if (roll < 0.85) {
+  } else if (roll < 0.78) {
     sim.network = drawNetwork(rng);
+  } else if (roll < 0.82) {
+    const leader = ids.find((x) => sim.node(x).core?.role === 'leader');
+    if (leader !== undefined && leader !== id) {
+      sim.node(leader).core!.transferLeadership(id);
+      sim.kick(leader);
+    }
+  } else if (roll < 0.94) {
+    return changeMembership(sim, rng, id);
   } else {
     sim.heal();
+  }
+  return false;
+}
+
+// Adds id as a voter, or removes it, keeping at least three voters.
+function changeMembership(sim: SimCluster, rng: Prng, id: string): boolean {
+  const leader = sim.ids.find((x) => sim.node(x).core?.role === 'leader');
+  if (leader === undefined) return false;
+  const core = sim.node(leader).core!;
+  const voters = core.currentVoters();
+  const change = voters.includes(id) ? (voters.length > 3 ? { remove: id } : null) : { add: id };
+  if (change === null || (!rng.chance(0.9) && 'remove' in change)) return false;
+  try {
+    core.proposeConfigChange(change);
+    sim.kick(leader);
+    return true;
+  } catch {
+    // A change is already in progress, or this leader has not committed in its term yet.
+    return false;
   }
 }
 
@@ -82,10 +112,14 @@ export function runSwarmSeed(seed: number, opts: SwarmOptions = {}): SwarmResult
   const rng = new Prng(seed ^ 0x5eed);
   const faultMs = opts.faultMs ?? 4000;
   const healedMs = opts.healedMs ?? 2500;
+  const nodes = rng.pick([3, 5]);
   const sim = new SimCluster({
     seed,
-    nodes: rng.pick([3, 5]),
+    nodes,
+    // Sometimes only three of five nodes start as voters, so that adding voters happens too.
+    voters: nodes === 5 && rng.chance(0.5) ? ['n1', 'n2', 'n3'] : undefined,
     fsyncMsMax: rng.pick([1, 5, 20]),
+    snapshotEvery: rng.pick([0, 25, 100]),
     network: drawNetwork(rng),
     stateMachine: () => new KvStateMachine(),
   });
@@ -100,12 +134,13 @@ export function runSwarmSeed(seed: number, opts: SwarmOptions = {}): SwarmResult
   const stopClients = faultMs + healedMs;
   for (const c of clerks) c.start(stopClients);
   let faults = 0;
+  let configChanges = 0;
   const nemesisRng = rng.fork();
   const scheduleNemesis = (): void => {
     sim.events.schedule(nemesisRng.int(50, 600), () => {
       if (sim.now >= faultMs) return;
       faults++;
-      nemesis(sim, nemesisRng);
+      if (nemesis(sim, nemesisRng)) configChanges++;
       scheduleNemesis();
     });
   };
@@ -137,5 +172,7 @@ export function runSwarmSeed(seed: number, opts: SwarmOptions = {}): SwarmResult
     committed: sim.invariants.committedCount(),
     events: sim.events.executed,
     faults,
+    snapshotsSent: sim.snapshotsSent,
+    configChanges,
   };
 }

@@ -28,3 +28,13 @@ test('compaction keeps the suffix and the snapshot term', () => {
   assert.equal(log.term(1), undefined);
   assert.equal(log.lastIndex(), 3);
 });
+
+test('a snapshot that conflicts with the log discards it, durable entries included', () => {
+  // Entries 1..4 are durable; a snapshot at 3 from another term replaces everything.
+  const log = new RaftLog(0, 0, [e(1, 1), e(2, 1), e(3, 1), e(4, 1)], 1, 1);
+  log.compact(3, 2);
+  assert.equal(log.lastIndex(), 3);
+  assert.equal(log.stableIndex, 3, 'an entry appended at 4 must not count as durable');
+  log.append(e(4, 2));
+  assert.equal(log.stableIndex, 3);
+});

@@ -83,3 +83,25 @@ test('three voters over the in-process hub replicate, and re-elect when the lead
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   }
 });
+
+test('a running node is added as a voter and catches up', async () => {
+  const dirs = await Promise.all([0, 1, 2].map(() => mkdtemp(join(tmpdir(), 'tessera-raft-node-'))));
+  const hub = new LocalHub();
+  const ids = ['a', 'b', 'c'];
+  const sms = ids.map(() => new MemoryKv());
+  // c starts outside the group: it waits, without campaigning, until it is added.
+  const nodes = ids.map((id, i) => new RaftNode({ id, voters: ['a', 'b'], storage: LmdbRaftStorage.open(dirs[i]!), transport: hub.transport(id), stateMachine: sms[i]!, tickMs: 10, electionTicks: 10, heartbeatTicks: 2 }));
+  try {
+    nodes.forEach((n) => n.start());
+    await waitFor(() => nodes.some((n) => n.role() === 'leader'), 3000);
+    const leader = nodes.find((n) => n.role() === 'leader')!;
+    await leader.propose(encodeSessionCommand('c', 1, kvCommand('put', 'x', 'before')));
+    await leader.changeMembership({ add: 'c' });
+    await leader.propose(encodeSessionCommand('c', 2, kvCommand('put', 'y', 'after')));
+    await waitFor(() => dec(sms[2]!.query(enc('x'))) === 'before' && dec(sms[2]!.query(enc('y'))) === 'after', 3000);
+    assert.notEqual(nodes[2]!.role(), 'leader');
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+});

@@ -196,3 +196,54 @@ test('ReadIndex: a heartbeat sent before a read arrived never confirms that read
   a.advance();
   assert.deepEqual(states, ['early']);
 });
+
+test('leadership transfer hands over to a caught-up follower despite leader stickiness', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.propose(enc('x'));
+  settle(cores);
+  a.transferLeadership('n3');
+  // Proposals are refused while the transfer is under way.
+  assert.throws(() => a.propose(enc('y')), NotLeaderError);
+  settle(cores);
+  assert.equal(cores.get('n3')!.role, 'leader');
+  assert.equal(a.role, 'follower');
+  assert.equal(a.leader, 'n3');
+});
+
+test('membership: a voter added by a configuration entry takes part in the next commit quorum', () => {
+  const ids = ['n1', 'n2', 'n3', 'n4'];
+  const cores = new Map(ids.map((id) => [id, new Raft({ id, voters: ['n1', 'n2', 'n3'], electionTicks: 10, heartbeatTicks: 2, random: () => 0 }, emptyInitialState)]));
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  // Only one change at a time: the second is refused until the first commits.
+  a.proposeConfigChange({ add: 'n4' });
+  assert.throws(() => a.proposeConfigChange({ remove: 'n2' }), (e: unknown) => (e as { code?: string }).code === 'RAFT_CONFIG_CHANGE_PENDING');
+  settle(cores);
+  assert.deepEqual([...cores.get('n4')!.currentVoters()], ids);
+  // With n2 and n3 cut off, n1 and n4 are not a quorum of four.
+  a.propose(enc('x'));
+  const before = a.log.committed;
+  settle(cores, new Set(['n2', 'n3']));
+  assert.equal(a.log.committed, before);
+  // Reconnected, the lost appends are recovered through heartbeats.
+  for (let i = 0; i < 6; i++) {
+    a.tick();
+    settle(cores);
+  }
+  assert.ok(a.log.committed > before);
+});
+
+test('membership: a leader that removes itself steps down once the change commits', () => {
+  const cores = group(3);
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  a.proposeConfigChange({ remove: 'n1' });
+  settle(cores);
+  assert.notEqual(a.role, 'leader');
+  assert.deepEqual([...cores.get('n2')!.currentVoters()], ['n2', 'n3']);
+});
