@@ -98,13 +98,13 @@ export async function runEfficiency(options: EfficiencyOptions, log: (line: stri
     notes.push(...tools.notes);
     for (const input of inputs) {
       const logical = await totalSize(input.files);
-      if (tools.restic) rows.push(await resticRow(input.dataset, 'restic (tarballs)', input.files.map((f) => [f]), logical, workDir));
-      if (tools.borg) rows.push(await borgRow(input.dataset, 'borg (tarballs)', input.files.map((f) => [f]), logical, workDir));
+      if (tools.restic) rows.push(await backupRow(input.dataset, 'restic (tarballs)', input.files.map((f) => [f]), logical, restic(workDir)));
+      if (tools.borg) rows.push(await backupRow(input.dataset, 'borg (tarballs)', input.files.map((f) => [f]), logical, borg(workDir)));
     }
     const trees = dataset.snapshots.map((s) => [s.treeDir]);
     const treeLogical = dataset.snapshots.reduce((s, x) => s + x.treeBytes, 0);
-    if (tools.restic) rows.push(await resticRow('versioned', 'restic (trees)', trees, treeLogical, workDir));
-    if (tools.borg) rows.push(await borgRow('versioned', 'borg (trees)', trees, treeLogical, workDir));
+    if (tools.restic) rows.push(await backupRow('versioned', 'restic (trees)', trees, treeLogical, restic(workDir)));
+    if (tools.borg) rows.push(await backupRow('versioned', 'borg (trees)', trees, treeLogical, borg(workDir)));
     return { datasetDescription: describe(dataset, options), rows, notes };
   } finally {
     if (process.env['BENCH_KEEP'] === '1') log(`efficiency: kept ${workDir}`);
@@ -186,70 +186,78 @@ function preflight(log: (line: string) => void): Tools {
   return tools;
 }
 
-/** One `restic backup` per snapshot (each a list of paths) into a fresh local repository. */
-async function resticRow(
-  dataset: EfficiencyRow['dataset'],
-  system: string,
-  snapshots: string[][],
-  logical: number,
-  workDir: string,
-): Promise<EfficiencyRow> {
+/** restic: one `restic backup` per snapshot into a fresh local repository. */
+function restic(workDir: string): BackupTool {
   const repo = join(workDir, 'restic-repo');
-  const env = { ...process.env, RESTIC_PASSWORD: 'bench', RESTIC_REPOSITORY: repo };
-  try {
-    await run('restic', ['init', '--repository-version', '2'], { env });
-    const t0 = performance.now();
-    for (const paths of snapshots) {
-      await run('restic', ['backup', '--no-cache', '--quiet', '--host', 'bench', ...paths.map((p) => basename(p))], {
-        env,
-        cwd: dirname(paths[0]!),
-        maxBuffer: 16 * 1024 * 1024,
-      });
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    const size = await duBytes(repo);
-    return { dataset, system, logicalBytes: logical, deduplicatedBytes: NaN, keptBytes: size, storedBytes: NaN, diskBytes: size, seconds };
-  } catch (err) {
-    return failedRow(dataset, system, (err as Error).message);
-  } finally {
-    await rm(repo, { recursive: true, force: true });
-  }
+  return {
+    command: 'restic',
+    env: { ...process.env, RESTIC_PASSWORD: 'bench', RESTIC_REPOSITORY: repo },
+    repo,
+    initArgs: ['init', '--repository-version', '2'],
+    backupArgs: (_n, names) => ['backup', '--no-cache', '--quiet', '--host', 'bench', ...names],
+    scratch: [repo],
+  };
 }
 
-/** One `borg create` per snapshot into a fresh unencrypted repository (compression lz4, the default). */
-async function borgRow(
+/** borg: one `borg create` per snapshot into a fresh unencrypted repository (compression lz4, the default). */
+function borg(workDir: string): BackupTool {
+  const repo = join(workDir, 'borg-repo');
+  const home = join(workDir, 'borg-home');
+  return {
+    command: 'borg',
+    env: {
+      ...process.env,
+      BORG_BASE_DIR: home,
+      BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes',
+      BORG_RELOCATED_REPO_ACCESS_IS_OK: 'yes',
+    },
+    repo,
+    initArgs: ['init', '-e', 'none', repo],
+    backupArgs: (n, names) => ['create', `${repo}::snap-${n}`, ...names],
+    scratch: [repo, home],
+  };
+}
+
+/** How backupRow runs one backup tool (restic or borg). */
+interface BackupTool {
+  readonly command: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** The repository, whose size on disk is the row's kept and disk bytes. */
+  readonly repo: string;
+  readonly initArgs: string[];
+  /** The arguments that back up snapshot `n`, given its paths' names (run in their directory). */
+  backupArgs(n: number, names: string[]): string[];
+  /** Removed afterwards, in this order: the repository and the tool's own state. */
+  readonly scratch: string[];
+}
+
+/** Initialises the tool's repository, backs up each snapshot (a list of paths) in turn, timed, and measures the repository. */
+async function backupRow(
   dataset: EfficiencyRow['dataset'],
   system: string,
   snapshots: string[][],
   logical: number,
-  workDir: string,
+  tool: BackupTool,
 ): Promise<EfficiencyRow> {
-  const repo = join(workDir, 'borg-repo');
-  const env = {
-    ...process.env,
-    BORG_BASE_DIR: join(workDir, 'borg-home'),
-    BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes',
-    BORG_RELOCATED_REPO_ACCESS_IS_OK: 'yes',
-  };
+  const { command, env } = tool;
   try {
-    await run('borg', ['init', '-e', 'none', repo], { env });
+    await run(command, tool.initArgs, { env });
     const t0 = performance.now();
     let n = 0;
     for (const paths of snapshots) {
-      await run('borg', ['create', `${repo}::snap-${n++}`, ...paths.map((p) => basename(p))], {
+      await run(command, tool.backupArgs(n++, paths.map((p) => basename(p))), {
         env,
         cwd: dirname(paths[0]!),
         maxBuffer: 16 * 1024 * 1024,
       });
     }
     const seconds = (performance.now() - t0) / 1000;
-    const size = await duBytes(repo);
+    const size = await duBytes(tool.repo);
     return { dataset, system, logicalBytes: logical, deduplicatedBytes: NaN, keptBytes: size, storedBytes: NaN, diskBytes: size, seconds };
   } catch (err) {
     return failedRow(dataset, system, (err as Error).message);
   } finally {
-    await rm(repo, { recursive: true, force: true });
-    await rm(join(workDir, 'borg-home'), { recursive: true, force: true });
+    for (const dir of tool.scratch) await rm(dir, { recursive: true, force: true });
   }
 }
 

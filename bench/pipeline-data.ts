@@ -137,6 +137,28 @@ export interface BackupOptions {
   changeFraction: number;
 }
 
+/**
+ * The command-line options (for node:util's parseArgs) that shape a BackupTree, in the
+ * benchmarks that build one: --tree-mib, --snapshots, --change (fraction of files touched
+ * per snapshot) and --seed.
+ */
+export const backupTreeArgOptions = {
+  'tree-mib': { type: 'string', default: '64' },
+  snapshots: { type: 'string', default: '6' },
+  change: { type: 'string', default: '0.05' },
+  seed: { type: 'string', default: '1' },
+} as const;
+
+/** A BackupTree from the values parseArgs gave for backupTreeArgOptions. */
+export function backupTreeFromArgs(values: Record<keyof typeof backupTreeArgOptions, string>): BackupTree {
+  return new BackupTree({
+    seed: Number(values.seed),
+    treeBytes: Number(values['tree-mib']) * 1024 * 1024,
+    snapshots: Number(values.snapshots),
+    changeFraction: Number(values.change),
+  });
+}
+
 interface FileEntry {
   content: Buffer;
   mtimeSeconds: number;

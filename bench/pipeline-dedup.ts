@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Chunker, type ChunkerParams } from '../src/pipeline/cdc.js';
 import { ChunkCompressor } from '../src/pipeline/compression.js';
 import { fingerprintHex } from '../src/pipeline/fingerprint.js';
-import { BackupTree } from './pipeline-data.js';
+import { backupTreeArgOptions, backupTreeFromArgs } from './pipeline-data.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -116,19 +116,11 @@ function measure(setting: Setting, snapshots: Buffer[][]): Result {
 function main(): void {
   const { values } = parseArgs({
     options: {
-      'tree-mib': { type: 'string', default: '64' },
-      snapshots: { type: 'string', default: '6' },
-      change: { type: 'string', default: '0.05' },
-      seed: { type: 'string', default: '1' },
+      ...backupTreeArgOptions,
       json: { type: 'boolean', default: false },
     },
   });
-  const tree = new BackupTree({
-    seed: Number(values.seed),
-    treeBytes: Number(values['tree-mib']) * MiB,
-    snapshots: Number(values.snapshots),
-    changeFraction: Number(values.change),
-  });
+  const tree = backupTreeFromArgs(values);
   const snapshots: Buffer[][] = [];
   for (let s = 0; s < Number(values.snapshots); s++) {
     if (s > 0) tree.evolve();

@@ -21,7 +21,7 @@ import { Chunker, type ChunkerParams } from '../src/pipeline/cdc.js';
 import { ChunkCompressor } from '../src/pipeline/compression.js';
 import { fingerprintHex } from '../src/pipeline/fingerprint.js';
 import { limits } from '../src/limits.js';
-import { BackupTree } from './pipeline-data.js';
+import { backupTreeArgOptions, backupTreeFromArgs, type BackupTree } from './pipeline-data.js';
 
 const MiB = 1024 * 1024;
 
@@ -95,10 +95,7 @@ function writeTree(tree: BackupTree, dir: string): void {
 function main(): void {
   const { values } = parseArgs({
     options: {
-      'tree-mib': { type: 'string', default: '64' },
-      snapshots: { type: 'string', default: '6' },
-      change: { type: 'string', default: '0.05' },
-      seed: { type: 'string', default: '1' },
+      ...backupTreeArgOptions,
       dir: { type: 'string', default: '/tmp' },
     },
   });
@@ -121,7 +118,7 @@ function main(): void {
   const params: ChunkerParams = { minSizeBytes: limits.chunkSizeBytesMin, avgSizeBytes: limits.chunkSizeBytesAvg, maxSizeBytes: limits.chunkSizeBytesMax };
   const tarStore = new ChunkStore();
   const fileStore = new ChunkStore();
-  const tree = new BackupTree({ seed: Number(values.seed), treeBytes: Number(values['tree-mib']) * MiB, snapshots, changeFraction: Number(values.change) });
+  const tree = backupTreeFromArgs(values);
   let logical = 0;
   for (let s = 0; s < snapshots; s++) {
     if (s > 0) tree.evolve();

@@ -18,11 +18,7 @@ words() { tr -s '\t\n' '  ' | sed 's/ $//'; }
 
 B="awscli-$RUN_ID"
 B2="awscli2-$RUN_ID"
-F="$COMPAT_WORK/files"
-D="$COMPAT_WORK/down"
-make_files "$F"
-mkdir -p "$D"
-FILES=(empty.bin one.bin 100k.bin 9m-random.bin 20m.txt)
+compat_files
 
 section "buckets"
 check "s3 mb" aws s3 mb "s3://$B"
@@ -50,10 +46,7 @@ check_same "byte-exact stdin upload" "$F/9m-random.bin" "$D/stdin.bin"
 
 section "ls"
 out="$(aws s3 ls "s3://$B/files/" 2>&1)"
-for f in "${FILES[@]}"; do
-  size="$(stat -c %s "$F/$f")"
-  if grep -Eq "[[:space:]]$size $f\$" <<<"$out"; then pass "s3 ls shows $f with size $size"; else fail "s3 ls shows $f with size $size" "$out"; fi
-done
+check_listed_sizes "s3 ls" "$out" '[[:space:]]SIZE NAME$'
 out="$(aws s3 ls "s3://$B/" 2>&1)"
 check_contains "s3 ls shows the files/ prefix" "PRE files/" "$out"
 out="$(aws s3 ls --recursive "s3://$B" 2>&1)"

@@ -12,12 +12,5 @@ F="$COMPAT_WORK/files"
 make_files "$F"
 export PYTHONDONTWRITEBYTECODE=1 COMPAT_FILES="$F" COMPAT_WORK RUN_ID BOTO3_COUNTS="$COMPAT_WORK/boto3.counts"
 "$PY" -P "$COMPAT_DIR/boto3.py"
-if [ -s "$BOTO3_COUNTS" ]; then
-  read -r p f x <"$BOTO3_COUNTS"
-  COMPAT_PASSED=$((COMPAT_PASSED + p))
-  COMPAT_FAILED=$((COMPAT_FAILED + f))
-  COMPAT_XFAILED=$((COMPAT_XFAILED + ${x:-0}))
-else
-  fail "boto3.py produced no counts"
-fi
+compat_add_counts "$BOTO3_COUNTS" boto3.py
 compat_finish

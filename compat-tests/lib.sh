@@ -279,6 +279,43 @@ make_files() {
   head -c 15728640 /dev/urandom | base64 -w 76 | head -c 20971520 >"$d/20m.txt"
 }
 
+# compat_files: the standard test files (make_files) in $F, their names in FILES, and an empty
+# download directory $D.
+compat_files() {
+  F="$COMPAT_WORK/files"
+  D="$COMPAT_WORK/down"
+  make_files "$F"
+  mkdir -p "$D"
+  FILES=(empty.bin one.bin 100k.bin 9m-random.bin 20m.txt)
+}
+
+# check_listed_sizes WHAT LISTING PATTERN: for each of FILES, one check "WHAT shows FILE with
+# size SIZE" that passes when a line of LISTING matches PATTERN (grep -E), in which the words
+# SIZE and NAME stand for the file's size in bytes and its name.
+check_listed_sizes() {
+  local what="$1" listing="$2" pattern="$3" f size re
+  for f in "${FILES[@]}"; do
+    size="$(stat -c %s "$F/$f")"
+    re="${pattern//SIZE/"$size"}"
+    re="${re//NAME/"$f"}"
+    if grep -Eq "$re" <<<"$listing"; then pass "$what shows $f with size $size"; else fail "$what shows $f with size $size" "$listing"; fi
+  done
+}
+
+# compat_add_counts FILE PROGRAM: add the "PASSED FAILED [XFAILED]" line that PROGRAM (a client
+# driven from another language) wrote to FILE to the totals; no such line is one failed check.
+compat_add_counts() {
+  if [ -s "$1" ]; then
+    local p f x
+    read -r p f x <"$1"
+    COMPAT_PASSED=$((COMPAT_PASSED + p))
+    COMPAT_FAILED=$((COMPAT_FAILED + f))
+    COMPAT_XFAILED=$((COMPAT_XFAILED + ${x:-0}))
+  else
+    fail "$2 produced no counts"
+  fi
+}
+
 # Print the sha256 of a file (hash only).
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 

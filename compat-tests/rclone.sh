@@ -28,11 +28,7 @@ export RCLONE_RETRIES=1 RCLONE_LOW_LEVEL_RETRIES=2
 rc() { rclone "$@"; }
 
 B="rclone-$RUN_ID"
-F="$COMPAT_WORK/files"
-D="$COMPAT_WORK/down"
-make_files "$F"
-mkdir -p "$D"
-FILES=(empty.bin one.bin 100k.bin 9m-random.bin 20m.txt)
+compat_files
 
 section "buckets"
 check "mkdir bucket" rc mkdir "ts:$B"
@@ -42,10 +38,7 @@ check_contains "lsd lists the bucket" "$B" "$out"
 section "copy up/down, all sizes"
 check "copy dir up" rc copy "$F" "ts:$B/files"
 out="$(rc ls "ts:$B/files" 2>&1)"
-for f in "${FILES[@]}"; do
-  size="$(stat -c %s "$F/$f")"
-  if grep -Eq "^ *$size $f\$" <<<"$out"; then pass "ls shows $f with size $size"; else fail "ls shows $f with size $size" "$out"; fi
-done
+check_listed_sizes "ls" "$out" '^ *SIZE NAME$'
 out="$(rc lsf "ts:$B/files" 2>&1 | sort | tr '\n' ' ')"
 check_eq "lsf lists the 5 files" "100k.bin 20m.txt 9m-random.bin empty.bin one.bin " "$out"
 check "check (size + MD5) local vs remote" rc check "$F" "ts:$B/files"

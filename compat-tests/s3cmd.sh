@@ -25,11 +25,7 @@ EOF
 s3() { s3cmd -c "$CFG" "$@"; }
 
 B="s3cmd-$RUN_ID"
-F="$COMPAT_WORK/files"
-D="$COMPAT_WORK/down"
-make_files "$F"
-mkdir -p "$D"
-FILES=(empty.bin one.bin 100k.bin 9m-random.bin 20m.txt)
+compat_files
 
 section "buckets"
 check "mb" s3 mb "s3://$B"
@@ -50,10 +46,7 @@ check_same "byte-exact stdin upload" "$F/9m-random.bin" "$D/stdin.bin"
 
 section "ls, la, du, info"
 out="$(s3 ls "s3://$B/files/" 2>&1)"
-for f in "${FILES[@]}"; do
-  size="$(stat -c %s "$F/$f")"
-  if grep -Eq "[[:space:]]$size +s3://$B/files/$f\$" <<<"$out"; then pass "ls shows $f with size $size"; else fail "ls shows $f with size $size" "$out"; fi
-done
+check_listed_sizes "ls" "$out" "[[:space:]]SIZE +s3://$B/files/NAME\$"
 out="$(s3 ls "s3://$B/" 2>&1)"
 check_contains "ls shows the files/ prefix as DIR" "DIR  s3://$B/files/" "$out"
 out="$(s3 la --recursive 2>&1)"

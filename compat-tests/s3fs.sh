@@ -23,12 +23,9 @@ s3fs --version 2>&1 | head -1
 aws() { "$AWS_BIN" --endpoint-url "$ENDPOINT" "$@"; }
 
 B="s3fs-$RUN_ID"
-F="$COMPAT_WORK/files"
-D="$COMPAT_WORK/down"
+compat_files
 MNT="$COMPAT_WORK/mnt"
-make_files "$F"
-mkdir -p "$D" "$MNT"
-FILES=(empty.bin one.bin 100k.bin 9m-random.bin 20m.txt)
+mkdir -p "$MNT"
 
 PW="$COMPAT_WORK/passwd-s3fs"
 printf '%s:%s\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >"$PW"

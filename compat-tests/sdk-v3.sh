@@ -13,12 +13,5 @@ F="$COMPAT_WORK/files"
 make_files "$F"
 export COMPAT_FILES="$F" COMPAT_WORK RUN_ID SDK_COUNTS="$COMPAT_WORK/sdk.counts"
 node "$COMPAT_DIR/sdk-v3.mjs"
-if [ -s "$SDK_COUNTS" ]; then
-  read -r p f x <"$SDK_COUNTS"
-  COMPAT_PASSED=$((COMPAT_PASSED + p))
-  COMPAT_FAILED=$((COMPAT_FAILED + f))
-  COMPAT_XFAILED=$((COMPAT_XFAILED + ${x:-0}))
-else
-  fail "sdk-v3.mjs produced no counts"
-fi
+compat_add_counts "$SDK_COUNTS" sdk-v3.mjs
 compat_finish

@@ -12,6 +12,22 @@ export function randomBytesSeeded(size: number, seed = 1): Buffer {
   return out;
 }
 
+/**
+ * Pseudo-random bytes from xorshift32 seeded with any integer (0 counts as 1), so that a
+ * property test that fails replays from fast-check's seed.
+ */
+export function xorshiftBytes(size: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  let x = seed | 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
 export function textBytes(size: number, seed = 1): Buffer {
   const words = ['tessera', 'object', 'chunk', 'erasure', 'parity', 'bucket', 'dedup', 'storage', 'raft', 'placement'];
   const parts: string[] = [];

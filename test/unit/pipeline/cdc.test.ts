@@ -11,21 +11,9 @@ import {
   type ChunkerEngine,
   type ChunkerParams,
 } from '../../../src/pipeline/cdc.js';
+import { xorshiftBytes } from '../../support/bytes.js';
 
 const small: ChunkerParams = { minSizeBytes: 1024, avgSizeBytes: 4096, maxSizeBytes: 16384 };
-
-/** Deterministic pseudo-random bytes (xorshift32), so failures replay from the seed. */
-function pseudoRandomBytes(seed: number, size: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function chunkAll(params: ChunkerParams, pieces: Uint8Array[], engine: ChunkerEngine = 'wasm'): Buffer[] {
   const chunker = new Chunker(params, engine);
@@ -115,7 +103,7 @@ test('property: both chunker engines match the plain reference rule', () => {
       ),
       fc.integer({ min: 1, max: 9000 }),
       (engine, seed, size, params, pieceSize) => {
-        const data = pseudoRandomBytes(seed, size);
+        const data = xorshiftBytes(size, seed);
         assert.deepEqual(lengths(chunkAll(params, splitBySizes(data, [pieceSize]), engine)), referenceLengths(data, params));
       },
     ),
@@ -126,7 +114,7 @@ test('property: both chunker engines match the plain reference rule', () => {
 test('the wasm engine starts in JavaScript and hands over mid-stream without moving a boundary', () => {
   // WASM_AFTER_BYTES is crossed inside some region of some chunk here, with
   // pieces that split regions at odd places.
-  const data = pseudoRandomBytes(99, 4 * WASM_AFTER_BYTES + 12_345);
+  const data = xorshiftBytes(4 * WASM_AFTER_BYTES + 12_345, 99);
   const loose = { minSizeBytes: 1024, avgSizeBytes: 65536, maxSizeBytes: 262144 };
   for (const params of [small, loose]) {
     const expected = referenceLengths(data, params);
@@ -136,7 +124,7 @@ test('the wasm engine starts in JavaScript and hands over mid-stream without mov
 });
 
 test('fixed input, fixed boundaries (guards the gear table and the algorithm)', () => {
-  const data = pseudoRandomBytes(0x7e55e7a, 200_000);
+  const data = xorshiftBytes(200_000, 0x7e55e7a);
   const chunks = chunkAll(small, [data]);
   assert.deepEqual(lengths(chunks), EXPECTED_LENGTHS);
   const digest = createHash('sha256');
@@ -145,7 +133,7 @@ test('fixed input, fixed boundaries (guards the gear table and the algorithm)', 
 });
 
 test('the default 64K/256K/1M parameters cut a fixed input at fixed places, in both engines', () => {
-  const data = pseudoRandomBytes(42, 3 * 1024 * 1024);
+  const data = xorshiftBytes(3 * 1024 * 1024, 42);
   const params = { minSizeBytes: 65536, avgSizeBytes: 262144, maxSizeBytes: 1048576 };
   assert.deepEqual(lengths(chunkAll(params, [data], 'wasm')), EXPECTED_DEFAULT_LENGTHS);
   assert.deepEqual(lengths(chunkAll(params, [data], 'js')), EXPECTED_DEFAULT_LENGTHS);
@@ -154,7 +142,7 @@ test('the default 64K/256K/1M parameters cut a fixed input at fixed places, in b
 test('property: chunks concatenate to the input and sizes lie in [min, max] except the last', () => {
   fc.assert(
     fc.property(fc.integer(), fc.integer({ min: 0, max: 150_000 }), (seed, size) => {
-      const data = pseudoRandomBytes(seed, size);
+      const data = xorshiftBytes(size, seed);
       const chunks = chunkAll(small, [data]);
       assert.deepEqual(Buffer.concat(chunks), data);
       chunks.forEach((c, i) => {
@@ -174,7 +162,7 @@ test('property: how the input is split into pieces does not move any boundary', 
       fc.integer({ min: 0, max: 120_000 }),
       fc.array(fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 40_000 })), { minLength: 1, maxLength: 20 }),
       (seed, size, pieceSizes) => {
-        const data = pseudoRandomBytes(seed, size);
+        const data = xorshiftBytes(size, seed);
         const whole = chunkAll(small, [data]);
         const sizes = pieceSizes.some((s) => s > 0) ? pieceSizes : [1];
         const pieces = chunkAll(small, splitBySizes(data, sizes));
@@ -192,10 +180,10 @@ test('property: boundaries resynchronise after an insertion or a deletion in the
       fc.integer({ min: 20_000, max: 60_000 }),
       fc.integer({ min: -2_000, max: 2_000 }),
       (seed, editAt, delta) => {
-        const data = pseudoRandomBytes(seed, 250_000);
+        const data = xorshiftBytes(250_000, seed);
         const edited =
           delta >= 0
-            ? Buffer.concat([data.subarray(0, editAt), pseudoRandomBytes(seed ^ 0x55aa, delta), data.subarray(editAt)])
+            ? Buffer.concat([data.subarray(0, editAt), xorshiftBytes(delta, seed ^ 0x55aa), data.subarray(editAt)])
             : Buffer.concat([data.subarray(0, editAt), data.subarray(editAt - delta)]);
         const before = chunkAll(small, [data]);
         const after = chunkAll(small, [edited]);
@@ -247,7 +235,7 @@ test('low-entropy input cuts at max size, and memory held stays below max', () =
 
 test('end() flushes the tail and resets, so a chunker can be reused', () => {
   const chunker = new Chunker(small);
-  const data = pseudoRandomBytes(7, 50_000);
+  const data = xorshiftBytes(50_000, 7);
   const first = [...chunker.push(data), ...chunker.end()];
   assert.deepEqual(chunker.end(), []);
   const second = [...chunker.push(data), ...chunker.end()];
@@ -257,7 +245,7 @@ test('end() flushes the tail and resets, so a chunker can be reused', () => {
 
 test('emitted chunks are copies, independent of the pushed pieces', () => {
   const chunker = new Chunker(small);
-  const data = pseudoRandomBytes(9, 40_000);
+  const data = xorshiftBytes(40_000, 9);
   const input = Buffer.from(data);
   const chunks = [...chunker.push(input), ...chunker.end()];
   input.fill(0);

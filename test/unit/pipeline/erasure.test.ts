@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { Chunker } from '../../../src/pipeline/cdc.js';
 import { ChunkCompressor, CODEC_IDS, codecFromId } from '../../../src/pipeline/compression.js';
 import { ErasureCoder, ErasureError } from '../../../src/pipeline/erasure.js';
+import { xorshiftBytes } from '../../support/bytes.js';
 
 /** Every way to keep exactly `keep` of `n` indices. */
 function subsets(n: number, keep: number): number[][] {
@@ -18,19 +19,6 @@ function subsets(n: number, keep: number): number[][] {
 
 function keepOnly(fragments: Buffer[], kept: number[]): (Buffer | null)[] {
   return fragments.map((f, i) => (kept.includes(i) ? f : null));
-}
-
-/** Bytes from a seed, so that a failing case replays from fast-check's seed. */
-function seededBytes(seed: number, size: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let x = seed | 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 function isErasureError(code: string) {
@@ -101,7 +89,7 @@ test('property: any k of k+m decode for random sizes, including 0, 1 and odd one
       fc.integer(),
       async ([k, m], size, randoms, seed) => {
         const coder = new ErasureCoder(k, m);
-        const data = seededBytes(seed, size);
+        const data = xorshiftBytes(size, seed);
         const fragments = await coder.encode(data);
         // Drop m fragments chosen from the random stream.
         const order = [...Array(k + m).keys()].sort(() => randoms.next().value - 0.5);
@@ -181,7 +169,7 @@ test('property: chunked, compressed and erasure-coded data comes back after losi
   await fc.assert(
     fc.asyncProperty(fc.integer(), fc.integer({ min: 0, max: 120_000 }), fc.nat(5), async (seed, size, lostFirst) => {
       // Half text-like (compressible), half random.
-      const random = seededBytes(seed, size >> 1);
+      const random = xorshiftBytes(size >> 1, seed);
       const text = Buffer.from('the quick brown fox jumps over the lazy dog. '.repeat(Math.ceil(size / 90) + 1)).subarray(0, size - (size >> 1));
       const data = Buffer.concat([text, random]);
       const chunker = new Chunker({ minSizeBytes: 1024, avgSizeBytes: 8192, maxSizeBytes: 32768 });
