@@ -122,6 +122,10 @@ export const limits = Object.freeze({
   raftFrameBytesMax: 8 * 1024 * 1024,
   raftPeerSendBufferBytesMax: 16 * 1024 * 1024,
   raftPeerPendingFramesMax: 256,
+  // Inbound connections accepted at once (peers, plus strangers until they fail the
+  // handshake), and how long a connection may take to authenticate.
+  raftInboundConnectionsMax: 64,
+  raftHandshakeTimeoutMs: 2000,
   // ---- end Raft ----
   // SigV4 authentication (src/s3/auth): derived signing keys kept per gateway, one per
   // access key, day, region and service.

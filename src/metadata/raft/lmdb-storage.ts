@@ -18,7 +18,7 @@ import {
   encodeSnapshotMeta,
 } from './log-codec.js';
 import { RaftCorruptionError } from './errors.js';
-import { emptyHardState, type Entry, type HardState, type InitialState } from './types.js';
+import { emptyHardState, type Entry, type HardState, type InitialState, type NodeId } from './types.js';
 
 const hardStateKey = 'hard-state';
 const snapshotKey = 'snapshot';
@@ -59,22 +59,24 @@ export class LmdbRaftStorage implements RaftStorage {
     const hsBytes = this.meta.get(hardStateKey);
     const hardState = hsBytes === undefined ? emptyHardState : decodeHardState(hsBytes);
     const snapBytes = this.meta.get(snapshotKey);
-    const snap = snapBytes === undefined ? { index: 0, term: 0 } : decodeSnapshotMeta(snapBytes);
+    const snap = snapBytes === undefined ? null : decodeSnapshotMeta(snapBytes);
+    const snapIndex = snap?.index ?? 0;
     const entries: Entry[] = [];
-    for (const { key, value } of this.log.getRange({ start: snap.index + 1 })) {
-      const expected = snap.index + 1 + entries.length;
+    for (const { key, value } of this.log.getRange({ start: snapIndex + 1 })) {
+      const expected = snapIndex + 1 + entries.length;
       if (key !== expected) throw new RaftCorruptionError(`log gap: expected index ${expected}, found ${key}`);
       entries.push(decodeEntry(key, value));
     }
-    this.snapshotIndex = snap.index;
-    this.lastIndex = snap.index + entries.length;
+    this.snapshotIndex = snapIndex;
+    this.lastIndex = snapIndex + entries.length;
     if (hardState.commit > this.lastIndex) throw new RaftCorruptionError(`commit ${hardState.commit} beyond log end ${this.lastIndex}`);
     return {
       hardState,
       entries,
-      snapshotIndex: snap.index,
-      snapshotTerm: snap.term,
-      applied: Math.max(snap.index, Math.min(applied, hardState.commit)),
+      snapshotIndex: snapIndex,
+      snapshotTerm: snap?.term ?? 0,
+      applied: Math.max(snapIndex, Math.min(applied, hardState.commit)),
+      ...(snap === null ? {} : { snapshotVoters: snap.voters }),
     };
   }
 
@@ -105,13 +107,14 @@ export class LmdbRaftStorage implements RaftStorage {
     await this.env.flushed;
   }
 
-  // Drops entries up to index, which a durable snapshot (index, term) now covers.
-  async compact(index: number, term: number): Promise<void> {
+  // Drops entries up to index, which a durable snapshot (index, term) now covers; voters is
+  // the configuration as of index (Raft.snapshotVoters() after Raft.compact()).
+  async compact(index: number, term: number, voters: readonly NodeId[]): Promise<void> {
     if (index <= this.snapshotIndex) return;
     const from = this.snapshotIndex + 1;
     await this.env.transaction(() => {
       for (let i = from; i <= Math.min(index, this.lastIndex); i++) this.log.remove(i);
-      this.meta.put(snapshotKey, encodeSnapshotMeta(index, term));
+      this.meta.put(snapshotKey, encodeSnapshotMeta(index, term, voters));
     });
     this.snapshotIndex = index;
     this.lastIndex = Math.max(this.lastIndex, index);

@@ -13,10 +13,13 @@
 //   byte 17       vote length L (0 = no vote)
 //   bytes 18..    vote, UTF-8 node id
 //
-// Snapshot metadata value, version 1: byte 0 = 1, index u64 BE, term u64 BE.
+// Snapshot metadata value, version 1: byte 0 = 1, index u64 BE, term u64 BE, then the
+// configuration as of index (membership.ts's configuration entry format, with its own
+// version byte).
 
 import { RaftCorruptionError } from './errors.js';
-import { EntryKind, type Entry, type HardState } from './types.js';
+import { decodeConfig, encodeConfig } from './membership.js';
+import { EntryKind, type Entry, type HardState, type NodeId } from './types.js';
 
 const version = 1;
 const encoder = new TextEncoder();
@@ -76,15 +79,17 @@ export function decodeHardState(b: Uint8Array): HardState {
   };
 }
 
-export function encodeSnapshotMeta(index: number, term: number): Uint8Array {
-  const out = new Uint8Array(17);
+export function encodeSnapshotMeta(index: number, term: number, voters: readonly NodeId[]): Uint8Array {
+  const config = encodeConfig(voters);
+  const out = new Uint8Array(17 + config.length);
   out[0] = version;
   setU64(viewOf(out), 1, index);
   setU64(viewOf(out), 9, term);
+  out.set(config, 17);
   return out;
 }
 
-export function decodeSnapshotMeta(b: Uint8Array): { index: number; term: number } {
-  if (b.length !== 17 || b[0] !== version) throw new RaftCorruptionError('snapshot meta: bad header');
-  return { index: getU64(viewOf(b), 1), term: getU64(viewOf(b), 9) };
+export function decodeSnapshotMeta(b: Uint8Array): { index: number; term: number; voters: NodeId[] } {
+  if (b.length < 18 || b[0] !== version) throw new RaftCorruptionError('snapshot meta: bad header');
+  return { index: getU64(viewOf(b), 1), term: getU64(viewOf(b), 9), voters: decodeConfig(b.subarray(17)) };
 }

@@ -35,6 +35,8 @@ export interface TcpTransportOptions {
 }
 
 const handshakeVersion = 1;
+// version, id length, id (at most 255 bytes), HMAC-SHA256.
+const helloBytesMax = 2 + 255 + 32;
 
 function mac(secret: string, nonce: Uint8Array, id: Uint8Array): Buffer {
   return createHmac('sha256', secret).update(nonce).update(id).digest();
@@ -50,11 +52,13 @@ function frame(payload: Uint8Array): Buffer {
 // Splits a byte stream into frames, refusing any frame beyond the bound.
 class FrameReader {
   private buf: Buffer = Buffer.alloc(0);
+  // Before authentication only a hello fits, so a stranger cannot make us buffer much.
+  frameBytesMax: number = limits.raftFrameBytesMax;
   push(chunk: Buffer, onFrame: (f: Buffer) => void): void {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     while (this.buf.length >= 4) {
       const len = this.buf.readUInt32BE(0);
-      if (len > limits.raftFrameBytesMax) throw new Error(`frame of ${len} bytes exceeds the bound`);
+      if (len > this.frameBytesMax) throw new Error(`frame of ${len} bytes exceeds the bound`);
       if (this.buf.length < 4 + len) return;
       const f = this.buf.subarray(4, 4 + len);
       this.buf = this.buf.subarray(4 + len);
@@ -168,12 +172,15 @@ export class TcpTransport implements Transport {
   }
 
   private accept(s: Socket): void {
-    if (this.closed) return void s.destroy();
+    if (this.closed || this.inbound.size >= limits.raftInboundConnectionsMax) return void s.destroy();
     s.setNoDelay(true);
     this.inbound.add(s);
     const nonce = randomBytes(32);
     let peer: NodeId | null = null;
     const reader = new FrameReader();
+    reader.frameBytesMax = helloBytesMax;
+    // A connection that does not authenticate promptly is dropped.
+    setTimeout(() => peer === null && s.destroy(), limits.raftHandshakeTimeoutMs).unref();
     s.write(frame(nonce));
     s.on('data', (chunk: Buffer) => {
       try {
@@ -181,6 +188,7 @@ export class TcpTransport implements Transport {
           if (peer === null) {
             peer = this.verifyHello(nonce, f);
             if (peer === null) s.destroy();
+            else reader.frameBytesMax = limits.raftFrameBytesMax;
             return;
           }
           const m = decodeMessage(f);

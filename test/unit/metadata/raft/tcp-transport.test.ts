@@ -56,3 +56,27 @@ test('a peer with the wrong secret is refused', async () => {
     await b.close();
   }
 });
+
+test('a stranger sending a large frame before authenticating is disconnected', async () => {
+  const { a, b, got } = await pair('s', 's');
+  try {
+    const { connect } = await import('node:net');
+    const port = b.port;
+    const closed = await new Promise<boolean>((resolve) => {
+      const sock = connect({ host: '127.0.0.1', port }, () => {
+        const header = Buffer.alloc(4);
+        header.writeUInt32BE(1024 * 1024, 0);
+        sock.write(header);
+      });
+      sock.on('data', () => undefined);
+      sock.on('close', () => resolve(true));
+      sock.on('error', () => undefined);
+      setTimeout(() => resolve(false), 1500).unref();
+    });
+    assert.ok(closed, 'the connection should have been closed');
+    assert.equal(got.length, 0);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
