@@ -143,6 +143,9 @@ export const limits = Object.freeze({
   httpHeadersTimeoutMs: 60_000,
   httpSocketIdleMs: 120_000,
 
+  // Repair: damaged chunks waiting to have their fragments rewritten.
+  repairQueueChunksMax: 10_000,
+
   // GC: chunks reclaimed per ReclaimChunks command (bounds one metadata transaction).
   gcReclaimBatchMax: 256,
 

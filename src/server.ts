@@ -19,6 +19,7 @@ import { PinSet } from './gateway/pins.js';
 import { ObjectService } from './gateway/object-service.js';
 import { MultipartService } from './gateway/multipart.js';
 import { GarbageCollector } from './gc/collector.js';
+import { RepairQueue } from './repair/repair-queue.js';
 import { createS3App } from './s3/app.js';
 import { createAdminApp } from './admin/app.js';
 import { S3Metrics } from './admin/metrics.js';
@@ -29,6 +30,9 @@ export interface RunningServer {
   credentials: RootCredentials;
   objects: ObjectService;
   gc: GarbageCollector;
+  repairs: RepairQueue;
+  /** Settles when the start-up rebuild of wiped drives (if any) has finished. */
+  healing: Promise<unknown>;
   drives: FragmentStore[];
   close(): Promise<void>;
 }
@@ -69,7 +73,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     throw new ConfigError(`storage class ${defaultClass.name} needs ${fragmentCount(defaultClass)} drives (k=${defaultClass.k} + m=${defaultClass.m}); --drives is ${config.drives}`);
   }
   const fragmentIO: FragmentIO = {
-    put: (d, id, data) => drives[d.index]!.put(id, data),
+    put: (d, id, data, opts) => drives[d.index]!.put(id, data, opts),
     get: async (d, id) => {
       try {
         return await drives[d.index]!.get(id);
@@ -80,17 +84,40 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     },
   };
   const pins = new PinSet();
+  const chunkIO = new ChunkIO(fragmentIO, () => placer);
+  const repairs = new RepairQueue({
+    chunkIO,
+    lookupChunk: (fp) => tables.chunks.get(Buffer.from(fp)),
+    allChunks: () => tables.chunks.getKeys({}),
+    storageClass: storageClassByName,
+    pins,
+    logger,
+  });
   const objects = new ObjectService({
     tables,
     stateMachine,
-    chunkIO: new ChunkIO(fragmentIO, () => placer),
+    chunkIO,
     pins,
     chunker: config.chunking,
     defaultStorageClass: config.storageClass,
     now: () => Date.now(),
-    onDamaged: (fp, fragments) => logger.warn({ chunk: Buffer.from(fp).toString('hex'), fragments }, 'damaged fragments served by reconstruction'),
+    onDamaged: (fp, fragments) => {
+      logger.warn({ chunk: Buffer.from(fp).toString('hex'), fragments }, 'damaged fragments served by reconstruction; repair queued');
+      repairs.enqueue(fp);
+    },
   });
   const multipart = new MultipartService(objects);
+  // A drive that opened empty while chunks are indexed was wiped or replaced: rebuild its
+  // fragments in the background (reads meanwhile reconstruct from the other drives).
+  const emptyDrives = drives.flatMap((d, i) => (d.stats().fragments === 0 ? [i] : []));
+  let healing: Promise<unknown> = Promise.resolve();
+  if (emptyDrives.length > 0 && tables.chunks.getKeysCount({ limit: 1 }) > 0) {
+    logger.warn({ drives: emptyDrives }, 'empty drives while chunks are indexed; rebuilding their fragments');
+    healing = repairs.healAll().then(
+      (r) => logger.info(r, 'drive rebuild finished'),
+      (err: unknown) => logger.error({ err }, 'drive rebuild failed'),
+    );
+  }
   const gc = new GarbageCollector({ tables, stateMachine, pins, drives, now: () => Date.now(), gracePeriodMs: config.gc.gracePeriodMs });
   // Orphans of a crashed run are reclaimed before any request can pin anything.
   const startup = await gc.run();
@@ -160,9 +187,11 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
       clearTimeout(deadline);
       await new Promise<void>((r) => adminServer.close(() => r()));
       adminServer.closeAllConnections();
+      await repairs.stop();
+      await healing;
       for (const d of drives) await d.close();
       await tables.root.close();
     })());
 
-  return { s3Url: url(s3Addr), adminUrl: url(adminAddr), credentials, objects, gc, drives, close };
+  return { s3Url: url(s3Addr), adminUrl: url(adminAddr), credentials, objects, gc, repairs, healing, drives, close };
 }

@@ -18,7 +18,8 @@ export function fragmentId(fp: Uint8Array, index: number): Buffer {
 }
 
 export interface FragmentIO {
-  put(drive: DriveRef, id: Buffer, data: Uint8Array): Promise<void>;
+  /** Durable put; `replace` rewrites a fragment that exists (repair of a corrupt one). */
+  put(drive: DriveRef, id: Buffer, data: Uint8Array, opts?: { replace?: boolean }): Promise<void>;
   /** The fragment's bytes, or null when missing or corrupt (the store verifies checksums). */
   get(drive: DriveRef, id: Buffer): Promise<Buffer | null>;
 }
@@ -95,5 +96,25 @@ export class ChunkIO {
     if (present < sc.k) throw new ChunkUnreadableError(fp, present, sc.k);
     const stored = await this.coder(sc).decode(frags, rec.storedSize);
     return this.compressor.decompress(codecFromId(rec.codec), stored, rec.rawSize);
+  }
+
+  /**
+   * Rebuilds every missing or corrupt fragment of a chunk from the others and writes it
+   * back to its drive. Returns the fragment indexes rewritten (none when all were fine).
+   */
+  async repair(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass): Promise<number[]> {
+    const drives = this.placer().place(fp, sc);
+    const frags = await Promise.all(
+      drives.map(async (d, i) => {
+        const f = await this.io.get(d, fragmentId(fp, i)).catch(() => null);
+        return f && f.byteLength === rec.fragmentSize ? f : null;
+      }),
+    );
+    const missing = frags.flatMap((f, i) => (f ? [] : [i]));
+    if (missing.length === 0) return [];
+    if (frags.length - missing.length < sc.k) throw new ChunkUnreadableError(fp, frags.length - missing.length, sc.k);
+    const all = await this.coder(sc).reconstruct(frags);
+    await Promise.all(missing.map((i) => this.io.put(drives[i]!, fragmentId(fp, i), all[i]!, { replace: true })));
+    return missing;
   }
 }

@@ -45,7 +45,7 @@ function segmentFiles(dir: string): string[] {
 }
 
 describe('faults', () => {
-  test('two drive directories wiped: every object still reads byte-exact', async () => {
+  test('two drive directories wiped: every object still reads byte-exact, and the drives are rebuilt', async () => {
     const t = await startTestServer();
     await putAll(t.client, 'wipe');
     await t.stop();
@@ -55,7 +55,29 @@ describe('faults', () => {
     try {
       await expectAll(t2.client, 'wipe');
     } finally {
-      await t2.close();
+      await t2.close().catch(() => undefined);
+    }
+  });
+
+  test('wiped drives are rebuilt at start-up: losing two more drives afterwards loses nothing', async () => {
+    const t = await startTestServer();
+    await putAll(t.client, 'heal');
+    await t.stop();
+    rmSync(join(t.dataDir, 'drive-1'), { recursive: true, force: true });
+    rmSync(join(t.dataDir, 'drive-4'), { recursive: true, force: true });
+    const t2 = await startTestServer({ dataDir: t.dataDir });
+    await t2.server.healing;
+    assert.ok(t2.server.repairs.stats.fragmentsRewritten > 0, 'the rebuild rewrote the lost fragments');
+    assert.equal(t2.server.repairs.stats.failures, 0);
+    await t2.stop();
+    // Without the rebuild only drives 3 and 5 would hold anything now: every chunk lost.
+    rmSync(join(t.dataDir, 'drive-0'), { recursive: true, force: true });
+    rmSync(join(t.dataDir, 'drive-2'), { recursive: true, force: true });
+    const t3 = await startTestServer({ dataDir: t.dataDir });
+    try {
+      await expectAll(t3.client, 'heal');
+    } finally {
+      await t3.close();
     }
   });
 
@@ -76,6 +98,9 @@ describe('faults', () => {
     const t2 = await startTestServer({ dataDir: t.dataDir });
     try {
       await expectAll(t2.client, 'flip');
+      await t2.server.repairs.idle();
+      assert.ok(t2.server.repairs.stats.fragmentsRewritten > 0, 'reads queued repairs that rewrote the corrupt fragments');
+      assert.equal(t2.server.repairs.stats.failures, 0);
     } finally {
       await t2.close();
     }
@@ -119,6 +144,35 @@ describe('faults', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a client that disconnects mid-body leaves no object and the server keeps serving', async () => {
+    const t = await startTestServer();
+    try {
+      await t.client.send(new CreateBucketCommand({ Bucket: 'cut' }));
+      const url = new URL(`${t.server.s3Url}/cut/half`);
+      const signed = aws4.sign(
+        { host: url.host, path: url.pathname, method: 'PUT', service: 's3', region: 'us-east-1', headers: { 'Content-Length': String(8 * 1024 * 1024), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+        { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
+      );
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', headers: signed.headers as Record<string, string> });
+      req.on('error', () => undefined);
+      req.write(randomBytesSeeded(3 * 1024 * 1024, 8));
+      await new Promise((r) => setTimeout(r, 300));
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 300));
+      await assert.rejects(t.client.send(new HeadObjectCommand({ Bucket: 'cut', Key: 'half' })), (e: Error) => e.name === 'NotFound');
+      const body = randomBytesSeeded(600 * 1024, 9);
+      await t.client.send(new PutObjectCommand({ Bucket: 'cut', Key: 'whole', Body: body }));
+      const got = await t.client.send(new GetObjectCommand({ Bucket: 'cut', Key: 'whole' }));
+      assert.ok((await streamToBuffer(got.Body)).equals(body));
+      const report = await t.server.gc.run();
+      assert.ok(report.orphansDeleted > 0, 'the fragments the cut upload wrote are reclaimed as orphans');
+      const again = await t.client.send(new GetObjectCommand({ Bucket: 'cut', Key: 'whole' }));
+      assert.ok((await streamToBuffer(again.Body)).equals(body), 'GC left committed data alone');
+    } finally {
+      await t.close();
     }
   });
 });
