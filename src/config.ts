@@ -20,6 +20,7 @@ export interface TesseraConfig {
   storageClass: string;
   chunking: { minSizeBytes: number; avgSizeBytes: number; maxSizeBytes: number };
   gc: { intervalMs: number; gracePeriodMs: number };
+  scrub: { intervalMs: number; bytesPerSecondMax: number };
   logLevel: string;
 }
 
@@ -33,6 +34,7 @@ export const defaultConfig: TesseraConfig = {
   storageClass: 'STANDARD',
   chunking: { minSizeBytes: limits.chunkSizeBytesMin, avgSizeBytes: limits.chunkSizeBytesAvg, maxSizeBytes: limits.chunkSizeBytesMax },
   gc: { intervalMs: limits.gcIntervalMs, gracePeriodMs: limits.gcGracePeriodMs },
+  scrub: { intervalMs: limits.scrubIntervalMs, bytesPerSecondMax: limits.scrubBytesPerSecondMax },
   logLevel: 'info',
 };
 
@@ -99,6 +101,7 @@ function validate(c: TesseraConfig): void {
     throw new ConfigError(`chunking: need ${limits.chunkSizeBytesFloor} <= min < avg < max <= ${limits.chunkSizeBytesCeiling}`);
   }
   if ((avg & (avg - 1)) !== 0) throw new ConfigError('chunking.avgSizeBytes must be a power of two');
+  if (!(c.scrub.intervalMs >= 1000 && c.scrub.bytesPerSecondMax >= 1024 * 1024)) throw new ConfigError('scrub: intervalMs >= 1000 and bytesPerSecondMax >= 1 MiB');
   if (!/^[a-z0-9-]{1,32}$/.test(c.region)) throw new ConfigError('region: lower-case letters, digits and dashes');
 }
 

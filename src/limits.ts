@@ -143,8 +143,10 @@ export const limits = Object.freeze({
   httpHeadersTimeoutMs: 60_000,
   httpSocketIdleMs: 120_000,
 
-  // Repair: damaged chunks waiting to have their fragments rewritten.
+  // Repair: damaged chunks waiting to have their fragments rewritten; how often the
+  // scrubber re-reads every fragment (at most limits.scrubBytesPerSecondMax).
   repairQueueChunksMax: 10_000,
+  scrubIntervalMs: 24 * 60 * 60 * 1000,
 
   // GC: chunks reclaimed per ReclaimChunks command (bounds one metadata transaction).
   gcReclaimBatchMax: 256,

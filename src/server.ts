@@ -20,6 +20,7 @@ import { ObjectService } from './gateway/object-service.js';
 import { MultipartService } from './gateway/multipart.js';
 import { GarbageCollector } from './gc/collector.js';
 import { RepairQueue } from './repair/repair-queue.js';
+import { Scrubber } from './repair/scrubber.js';
 import { createS3App } from './s3/app.js';
 import { createAdminApp } from './admin/app.js';
 import { S3Metrics } from './admin/metrics.js';
@@ -31,6 +32,7 @@ export interface RunningServer {
   objects: ObjectService;
   gc: GarbageCollector;
   repairs: RepairQueue;
+  scrubber: Scrubber;
   /** Settles when the start-up rebuild of wiped drives (if any) has finished. */
   healing: Promise<unknown>;
   drives: FragmentStore[];
@@ -107,6 +109,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     },
   });
   const multipart = new MultipartService(objects);
+  const scrubber = new Scrubber({ drives, repairs, logger, bytesPerSecondMax: config.scrub.bytesPerSecondMax, intervalMs: config.scrub.intervalMs });
   // A drive that opened empty while chunks are indexed was wiped or replaced: rebuild its
   // fragments in the background (reads meanwhile reconstruct from the other drives).
   const emptyDrives = drives.flatMap((d, i) => (d.stats().fragments === 0 ? [i] : []));
@@ -172,6 +175,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     );
   }, config.gc.intervalMs);
   gcTimer.unref();
+  scrubber.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -187,11 +191,12 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
       clearTimeout(deadline);
       await new Promise<void>((r) => adminServer.close(() => r()));
       adminServer.closeAllConnections();
+      await scrubber.stop();
       await repairs.stop();
       await healing;
       for (const d of drives) await d.close();
       await tables.root.close();
     })());
 
-  return { s3Url: url(s3Addr), adminUrl: url(adminAddr), credentials, objects, gc, repairs, healing, drives, close };
+  return { s3Url: url(s3Addr), adminUrl: url(adminAddr), credentials, objects, gc, repairs, scrubber, healing, drives, close };
 }
