@@ -44,6 +44,20 @@ function segmentFiles(dir: string): string[] {
   return out;
 }
 
+/** Flips one byte in every 4 KiB of every segment file of `drives`; returns the files touched. */
+function flipBytes(dataDir: string, drives: string[]): number {
+  let files = 0;
+  for (const drive of drives) {
+    for (const f of segmentFiles(join(dataDir, drive))) {
+      const b = readFileSync(f);
+      for (let i = 64; i < b.length; i += 4096) b[i] = b[i]! ^ 0xff;
+      writeFileSync(f, b);
+      files++;
+    }
+  }
+  return files;
+}
+
 describe('faults', () => {
   test('two drive directories wiped: every object still reads byte-exact, and the drives are rebuilt', async () => {
     const t = await startTestServer();
@@ -85,16 +99,7 @@ describe('faults', () => {
     const t = await startTestServer();
     await putAll(t.client, 'flip');
     await t.stop();
-    let flipped = 0;
-    for (const drive of ['drive-0', 'drive-3']) {
-      for (const f of segmentFiles(join(t.dataDir, drive))) {
-        const b = readFileSync(f);
-        for (let i = 64; i < b.length; i += 4096) b[i] = b[i]! ^ 0xff;
-        writeFileSync(f, b);
-        flipped++;
-      }
-    }
-    assert.ok(flipped > 0, 'found segment files to corrupt');
+    assert.ok(flipBytes(t.dataDir, ['drive-0', 'drive-3']) > 0, 'found segment files to corrupt');
     const t2 = await startTestServer({ dataDir: t.dataDir });
     try {
       await expectAll(t2.client, 'flip');
@@ -110,15 +115,7 @@ describe('faults', () => {
     const t = await startTestServer();
     await putAll(t.client, 'scrub');
     await t.stop();
-    const flip = (drives: string[]) => {
-      for (const drive of drives) {
-        for (const f of segmentFiles(join(t.dataDir, drive))) {
-          const b = readFileSync(f);
-          for (let i = 64; i < b.length; i += 4096) b[i] = b[i]! ^ 0xff;
-          writeFileSync(f, b);
-        }
-      }
-    };
+    const flip = (drives: string[]) => flipBytes(t.dataDir, drives);
     flip(['drive-1', 'drive-4']);
     const t2 = await startTestServer({ dataDir: t.dataDir });
     const pass = await t2.server.scrubber.runOnce();
