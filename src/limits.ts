@@ -47,8 +47,10 @@ export const limits = Object.freeze({
   inlineObjectBytesMax: 4096,
 
   // Write path: how many chunks one request may have in flight through
-  // compression + erasure coding + fragment writes at once.
-  chunksInFlightPerRequestMax: 16,
+  // compression + erasure coding + fragment writes at once (and how many a GET prefetches).
+  // Measured on a quiet machine with a 256 MiB unique PUT: 16 → 63–69 MB/s, 32 → 88–90
+  // (peak RSS 176 MiB), 128 → 94–104 (209 MiB): more chunks per group commit, fewer commits.
+  chunksInFlightPerRequestMax: 32,
 
   // Storage: segment files and group commit.
   segmentSizeBytesMax: 256 * 1024 * 1024,
