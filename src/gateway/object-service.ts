@@ -9,7 +9,7 @@ import type { StateMachine } from '../metadata/state-machine.js';
 import type { Command, WriteConditions } from '../metadata/commands.js';
 import { MetadataError } from '../metadata/errors.js';
 import type { BucketRecord, ChunkRecord, ObjectRecord, StatsRecord } from '../metadata/records.js';
-import { emptyStats } from '../index/meta-db.js';
+import { readStats } from '../index/meta-db.js';
 import { writeObjectData, type WriteResult } from '../pipeline/write-path.js';
 import { readObjectRange } from '../pipeline/read-path.js';
 import type { ChunkIO } from '../pipeline/chunk-io.js';
@@ -239,7 +239,7 @@ export class ObjectService {
   }
 
   stats(): StatsRecord {
-    return { ...emptyStats(), ...(this.t.system.get('stats') as StatsRecord | undefined) };
+    return readStats(this.t.system.get('stats'));
   }
 
   newUploadId(): string {

@@ -42,3 +42,8 @@ export function openMetaTables(path: string): MetaTables {
 export function emptyStats(): StatsRecord {
   return { v: 1, objects: 0, logicalBytes: 0, uniqueBytes: 0, compressedBytes: 0, inlineBytes: 0 };
 }
+
+/** The stats singleton as stored, with fields added since it was written defaulted to 0. */
+export function readStats(stored: unknown): StatsRecord {
+  return { ...emptyStats(), ...(stored as StatsRecord | undefined) };
+}

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { assert } from '../util/assert.js';
 import { limits } from '../limits.js';
-import { emptyStats, type MetaTables } from '../index/meta-db.js';
+import { readStats, type MetaTables } from '../index/meta-db.js';
 import { bucketPrefix, objectKey, partKey, partPrefix, prefixEnd, uploadKey } from '../index/keys.js';
 import type { Command, CommandResult, NewChunk, WriteConditions } from './commands.js';
 import { MetadataError } from './errors.js';
@@ -263,7 +263,7 @@ export class StateMachine {
   }
 
   private stats(): StatsRecord {
-    return { ...emptyStats(), ...(this.tx.get(this.t.system, 'stats') as StatsRecord | undefined) };
+    return readStats(this.tx.get(this.t.system, 'stats'));
   }
 
   private putStats(s: StatsRecord): void {
