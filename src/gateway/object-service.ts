@@ -8,7 +8,7 @@ import { objectKey } from '../index/keys.js';
 import type { StateMachine } from '../metadata/state-machine.js';
 import type { Command, WriteConditions } from '../metadata/commands.js';
 import { MetadataError } from '../metadata/errors.js';
-import type { BucketRecord, ChunkRecord, ObjectRecord, StatsRecord } from '../metadata/records.js';
+import type { BucketConfig, BucketRecord, ChunkRecord, ObjectConfig, ObjectRecord, StatsRecord } from '../metadata/records.js';
 import { readStats } from '../index/meta-db.js';
 import { writeObjectData, type WriteResult } from '../pipeline/write-path.js';
 import { readObjectRange } from '../pipeline/read-path.js';
@@ -98,6 +98,23 @@ export class ObjectService {
     const b = this.t.buckets.get(bucket);
     if (!b) throw new MetadataError('NoSuchBucket');
     return b;
+  }
+
+  /** Sets (value) or deletes (null) one sub-resource configuration of `bucket`. */
+  async putBucketConfig<N extends keyof BucketConfig>(bucket: string, name: N, value: BucketConfig[N] | null): Promise<void> {
+    await this.apply({ type: 'PutBucketConfig', bucket, name, value });
+  }
+
+  /** One sub-resource configuration of `bucket`, undefined when not set. */
+  bucketConfig<N extends keyof BucketConfig>(bucket: string, name: N): BucketConfig[N] | undefined {
+    return this.getBucket(bucket).config?.[name];
+  }
+
+  /** Sets (value) or deletes (null) one mutable setting of an existing object. */
+  async putObjectConfig<N extends keyof ObjectConfig>(bucket: string, key: string, name: N, value: ObjectConfig[N] | null): Promise<ObjectRecord> {
+    const r = await this.apply({ type: 'PutObjectConfig', bucket, key, name, value });
+    if (r.type !== 'object') throw new Error('PutObjectConfig returned no object');
+    return r.object;
   }
 
   listBuckets(owner: string): BucketRecord[] {

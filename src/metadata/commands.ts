@@ -3,7 +3,7 @@
 // applying the same command sequence gives the same state on every replica; the Raft log
 // will carry them msgpack-encoded. Format version 1 (field `v` on the envelope).
 
-import type { ChunkRecord, ObjectRecord, PartRecord, UploadRecord } from './records.js';
+import type { BucketConfig, ChunkRecord, ObjectConfig, ObjectRecord, PartRecord, UploadRecord } from './records.js';
 
 /** A chunk the writer stored itself: inserted if absent, otherwise its refcount grows. */
 export interface NewChunk {
@@ -19,6 +19,10 @@ export interface WriteConditions {
 export type Command =
   | { type: 'CreateBucket'; bucket: string; owner: string; region: string; nowMs: number }
   | { type: 'DeleteBucket'; bucket: string }
+  /** Sets (value) or deletes (null) one sub-resource configuration of a bucket. */
+  | { type: 'PutBucketConfig'; bucket: string; name: keyof BucketConfig; value: BucketConfig[keyof BucketConfig] | null }
+  /** Sets (value) or deletes (null) one mutable setting of an existing object. */
+  | { type: 'PutObjectConfig'; bucket: string; key: string; name: keyof ObjectConfig; value: ObjectConfig[keyof ObjectConfig] | null }
   | { type: 'PutObject'; object: ObjectRecord; newChunks: NewChunk[]; conditions: WriteConditions; nowMs: number }
   | { type: 'DeleteObject'; bucket: string; key: string; nowMs: number }
   | { type: 'CreateUpload'; upload: UploadRecord }

@@ -10,6 +10,25 @@ export interface BucketRecord {
   owner: string;          // access key id of the creator
   region: string;         // LocationConstraint ('us-east-1' when none was given)
   createdMs: number;
+  config?: BucketConfig;  // sub-resources set on the bucket (absent: none set)
+}
+
+/**
+ * A bucket's sub-resource configurations, one field per S3 sub-resource, each stored as the
+ * parsed, validated value its Put operation accepted (plain data: it crosses the Raft log).
+ * A field absent means "never set / deleted". Each feature adds its field here; the
+ * state machine stores them all through one command (PutBucketConfig).
+ */
+export interface BucketConfig {
+  tagging?: Record<string, string>;
+}
+
+/**
+ * Per-object settings that can change after the object was written (tags, ACL, retention,
+ * legal hold), stored on the object's record and changed through PutObjectConfig.
+ */
+export interface ObjectConfig {
+  tagging?: Record<string, string>;
 }
 
 /** One content-defined chunk of an object, in order. */
@@ -62,6 +81,7 @@ export interface ObjectRecord {
   inline?: Uint8Array;    // the whole body, for small objects (no chunks then)
   chunks: ChunkRef[];
   parts?: PartInfo[];
+  config?: ObjectConfig;
 }
 
 export interface UploadRecord {

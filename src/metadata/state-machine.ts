@@ -61,6 +61,21 @@ export class StateMachine {
         this.tx.remove(this.t.buckets, cmd.bucket);
         return { type: 'ok' };
       }
+      case 'PutBucketConfig': {
+        const b = this.tx.get(this.t.buckets, cmd.bucket);
+        if (!b) throw new MetadataError('NoSuchBucket');
+        this.tx.put(this.t.buckets, cmd.bucket, { ...b, config: withField(b.config, cmd.name, cmd.value) });
+        return { type: 'ok' };
+      }
+      case 'PutObjectConfig': {
+        this.requireBucket(cmd.bucket);
+        const k = objectKey(cmd.bucket, cmd.key);
+        const o = this.tx.get(this.t.objects, k);
+        if (!o) throw new MetadataError('NoSuchKey');
+        const object: ObjectRecord = { ...o, config: withField(o.config, cmd.name, cmd.value) };
+        this.tx.put(this.t.objects, k, object);
+        return { type: 'object', object };
+      }
       case 'PutObject':
         return this.putObject(cmd.object, cmd.newChunks, cmd.conditions, cmd.nowMs);
       case 'DeleteObject': {
@@ -269,6 +284,14 @@ export class StateMachine {
   private putStats(s: StatsRecord): void {
     this.tx.put(this.t.system, 'stats', s);
   }
+}
+
+/** `config` with field `name` set to `value`, or removed when `value` is null. */
+function withField<C extends object>(config: C | undefined, name: keyof C, value: C[keyof C] | null): C {
+  const next = { ...config } as C;
+  if (value === null) delete next[name];
+  else next[name] = value;
+  return next;
 }
 
 function checkConditions(old: ObjectRecord | undefined, cond: WriteConditions): void {

@@ -92,3 +92,17 @@ test('multipart: parts hold references, complete moves them, parts left out are 
   assert.deepEqual([refs('p1'), refs('p2'), refs('p3')], [1, 0, 1]);
   await rejectsWith(sm.apply({ type: 'AbortUpload', bucket: 'b', key: 'mp', uploadId: 'u1', nowMs: 9 }), 'NoSuchUpload');
 });
+
+test('bucket and object configs are set, replaced and deleted field by field', async () => {
+  await sm.apply({ type: 'CreateBucket', bucket: 'cfg', owner: 'o', region: 'us-east-1', nowMs: 1 });
+  await sm.apply({ type: 'PutBucketConfig', bucket: 'cfg', name: 'tagging', value: { a: '1' } });
+  assert.deepEqual(t.buckets.get('cfg')?.config, { tagging: { a: '1' } });
+  await sm.apply({ type: 'PutBucketConfig', bucket: 'cfg', name: 'tagging', value: null });
+  assert.deepEqual(t.buckets.get('cfg')?.config, {});
+  await rejectsWith(sm.apply({ type: 'PutBucketConfig', bucket: 'nope', name: 'tagging', value: {} }), 'NoSuchBucket');
+  await rejectsWith(sm.apply({ type: 'PutObjectConfig', bucket: 'cfg', key: 'k', name: 'tagging', value: {} }), 'NoSuchKey');
+  await sm.apply({ type: 'PutObject', object: { ...object('k', []), bucket: 'cfg' }, newChunks: [], conditions: {}, nowMs: 2 });
+  const r = await sm.apply({ type: 'PutObjectConfig', bucket: 'cfg', key: 'k', name: 'tagging', value: { t: 'v' } });
+  assert.equal(r.type, 'object');
+  assert.deepEqual(t.objects.get(Buffer.from('cfg\0k'))?.config, { tagging: { t: 'v' } });
+});
