@@ -21,6 +21,8 @@ export interface TesseraConfig {
   chunking: { minSizeBytes: number; avgSizeBytes: number; maxSizeBytes: number };
   gc: { intervalMs: number; gracePeriodMs: number };
   scrub: { intervalMs: number; bytesPerSecondMax: number };
+  /** How often lifecycle rules are applied, and the length of a lifecycle day (shorter only for tests). */
+  lifecycle: { intervalMs: number; dayMs: number };
   logLevel: string;
 }
 
@@ -35,6 +37,7 @@ export const defaultConfig: TesseraConfig = {
   chunking: { minSizeBytes: limits.chunkSizeBytesMin, avgSizeBytes: limits.chunkSizeBytesAvg, maxSizeBytes: limits.chunkSizeBytesMax },
   gc: { intervalMs: limits.gcIntervalMs, gracePeriodMs: limits.gcGracePeriodMs },
   scrub: { intervalMs: limits.scrubIntervalMs, bytesPerSecondMax: limits.scrubBytesPerSecondMax },
+  lifecycle: { intervalMs: limits.lifecycleIntervalMs, dayMs: limits.lifecycleDayMs },
   logLevel: 'info',
 };
 
@@ -102,6 +105,7 @@ function validate(c: TesseraConfig): void {
   }
   if ((avg & (avg - 1)) !== 0) throw new ConfigError('chunking.avgSizeBytes must be a power of two');
   if (!(c.scrub.intervalMs >= 1000 && c.scrub.bytesPerSecondMax >= 1024 * 1024)) throw new ConfigError('scrub: intervalMs >= 1000 and bytesPerSecondMax >= 1 MiB');
+  if (!(c.lifecycle.intervalMs >= 100 && c.lifecycle.dayMs >= 1000)) throw new ConfigError('lifecycle: intervalMs >= 100 and dayMs >= 1000');
   if (!/^[a-z0-9-]{1,32}$/.test(c.region)) throw new ConfigError('region: lower-case letters, digits and dashes');
 }
 

@@ -153,6 +153,15 @@ export const limits = Object.freeze({
   // GC: chunks reclaimed per ReclaimChunks command (bounds one metadata transaction).
   gcReclaimBatchMax: 256,
 
+  // Lifecycle (AWS: 1,000 rules, ids of 255 characters): how often the worker scans, the
+  // length of a lifecycle "day" (shorter only in tests), and the most entries one pass
+  // examines per bucket before yielding to the next (the next pass resumes there).
+  lifecycleRulesMax: 1000,
+  lifecycleRuleIdLengthMax: 255,
+  lifecycleIntervalMs: 60 * 60 * 1000,
+  lifecycleDayMs: 24 * 60 * 60 * 1000,
+  lifecycleEntriesPerPassMax: 100_000,
+
   // --- Placement (src/placement/) ---
   // Fragments per chunk (k+m); the placement hash salts positions with 8 bits.
   placementFragmentsPerChunkMax: 32,

@@ -21,6 +21,7 @@ import { MultipartService } from './gateway/multipart.js';
 import { GarbageCollector } from './gc/collector.js';
 import { RepairQueue } from './repair/repair-queue.js';
 import { Scrubber } from './repair/scrubber.js';
+import { LifecycleWorker } from './lifecycle/worker.js';
 import { createS3App } from './s3/app.js';
 import { createAdminApp } from './admin/app.js';
 import { S3Metrics } from './admin/metrics.js';
@@ -33,6 +34,7 @@ export interface RunningServer {
   gc: GarbageCollector;
   repairs: RepairQueue;
   scrubber: Scrubber;
+  lifecycle: LifecycleWorker;
   /** Settles when the start-up rebuild of wiped drives (if any) has finished. */
   healing: Promise<unknown>;
   drives: FragmentStore[];
@@ -176,12 +178,24 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
   }, config.gc.intervalMs);
   gcTimer.unref();
   scrubber.start();
+  const lifecycle = new LifecycleWorker({ objects, multipart, now: () => Date.now(), dayMs: config.lifecycle.dayMs, logger });
+  let lifecyclePass: Promise<unknown> = Promise.resolve();
+  const lifecycleTimer = setInterval(() => {
+    lifecyclePass = lifecycle.run().then(
+      (r) => {
+        if (r.expired + r.uploadsAborted > 0) logger.info(r, 'lifecycle');
+      },
+      (err: unknown) => logger.error({ err }, 'lifecycle pass failed'),
+    );
+  }, config.lifecycle.intervalMs);
+  lifecycleTimer.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       serving = false;
       clearInterval(gcTimer);
+      clearInterval(lifecycleTimer);
       const s3Closed = new Promise<void>((r) => s3Server.close(() => r()));
       s3Server.closeIdleConnections();
       const deadline = setTimeout(() => {
@@ -192,11 +206,12 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
       await new Promise<void>((r) => adminServer.close(() => r()));
       adminServer.closeAllConnections();
       await scrubber.stop();
+      await lifecyclePass;
       await repairs.stop();
       await healing;
       for (const d of drives) await d.close();
       await tables.root.close();
     })());
 
-  return { s3Url: url(s3Addr), adminUrl: url(adminAddr), credentials, objects, gc, repairs, scrubber, healing, drives, close };
+  return { s3Url: url(s3Addr), adminUrl: url(adminAddr), credentials, objects, gc, repairs, scrubber, lifecycle, healing, drives, close };
 }

@@ -117,6 +117,11 @@ export class ObjectService {
     return r.object;
   }
 
+  /** Every bucket (of any owner) that has sub-resource `name` configured, for background workers. */
+  *bucketsWithConfig(name: keyof BucketConfig): Generator<BucketRecord> {
+    for (const { value } of this.t.buckets.getRange({})) if (value.config?.[name] !== undefined) yield value;
+  }
+
   listBuckets(owner: string): BucketRecord[] {
     const out: BucketRecord[] = [];
     for (const { value } of this.t.buckets.getRange({})) if (value.owner === owner) out.push(value);
@@ -243,6 +248,13 @@ export class ObjectService {
 
   async deleteObject(bucket: string, key: string): Promise<void> {
     await this.apply({ type: 'DeleteObject', bucket, key, nowMs: this.deps.now() });
+  }
+
+  /** Deletes `object` (as a lifecycle expiry) only if it is still the current one; true if it did. */
+  async expireObject(bucket: string, object: Pick<ObjectRecord, 'key' | 'etag' | 'lastModifiedMs'>): Promise<boolean> {
+    const expect = { etag: object.etag, lastModifiedMs: object.lastModifiedMs };
+    const r = await this.apply({ type: 'DeleteObject', bucket, key: object.key, nowMs: this.deps.now(), expect });
+    return r.type !== 'skipped';
   }
 
   listObjects(bucket: string, q: ListQuery): ListPage<ObjectRecord> {

@@ -24,7 +24,12 @@ export type Command =
   /** Sets (value) or deletes (null) one mutable setting of an existing object. */
   | { type: 'PutObjectConfig'; bucket: string; key: string; name: keyof ObjectConfig; value: ObjectConfig[keyof ObjectConfig] | null }
   | { type: 'PutObject'; object: ObjectRecord; newChunks: NewChunk[]; conditions: WriteConditions; nowMs: number }
-  | { type: 'DeleteObject'; bucket: string; key: string; nowMs: number }
+  /**
+   * Deletes the current object. With `expect`, only if the current object is still that one
+   * (lifecycle expiry must never take a newer object written after its scan); otherwise a no-op
+   * answered with { type: 'skipped' }.
+   */
+  | { type: 'DeleteObject'; bucket: string; key: string; nowMs: number; expect?: { etag: string; lastModifiedMs: number } }
   | { type: 'CreateUpload'; upload: UploadRecord }
   | { type: 'PutPart'; bucket: string; key: string; uploadId: string; part: PartRecord; newChunks: NewChunk[]; nowMs: number }
   | {
@@ -41,5 +46,6 @@ export type Command =
 
 export type CommandResult =
   | { type: 'ok' }
+  | { type: 'skipped' }
   | { type: 'object'; object: ObjectRecord }
   | { type: 'reclaimed'; fps: Uint8Array[] };

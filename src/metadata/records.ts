@@ -21,6 +21,31 @@ export interface BucketRecord {
  */
 export interface BucketConfig {
   tagging?: Record<string, string>;
+  lifecycle?: LifecycleRule[];
+}
+
+/**
+ * One lifecycle rule as PutBucketLifecycleConfiguration accepted it. The filter is kept in
+ * the shape the client sent (legacy top-level Prefix, or Filter with one condition or an
+ * And), so GetBucketLifecycleConfiguration answers with what was put.
+ */
+export interface LifecycleRule {
+  id: string;
+  enabled: boolean;
+  /** Legacy form: <Rule><Prefix>…</Prefix> instead of <Filter>. */
+  prefix?: string;
+  filter?: LifecycleFilter;
+  expiration?: { days?: number; dateMs?: number; expiredObjectDeleteMarker?: boolean };
+  noncurrentVersionExpiration?: { noncurrentDays: number; newerNoncurrentVersions?: number };
+  abortIncompleteMultipartUploadDays?: number;
+}
+
+export interface LifecycleFilter {
+  prefix?: string;
+  tag?: { key: string; value: string };
+  objectSizeGreaterThan?: number;
+  objectSizeLessThan?: number;
+  and?: { prefix?: string; tags: { key: string; value: string }[]; objectSizeGreaterThan?: number; objectSizeLessThan?: number };
 }
 
 /**

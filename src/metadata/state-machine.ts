@@ -82,6 +82,7 @@ export class StateMachine {
         this.requireBucket(cmd.bucket);
         const k = objectKey(cmd.bucket, cmd.key);
         const old = this.tx.get(this.t.objects, k);
+        if (cmd.expect && (!old || old.etag !== cmd.expect.etag || old.lastModifiedMs !== cmd.expect.lastModifiedMs)) return { type: 'skipped' };
         if (old) {
           this.releaseObject(old, cmd.nowMs);
           this.tx.remove(this.t.objects, k);

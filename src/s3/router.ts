@@ -23,6 +23,9 @@ import { uploadPartCopy } from './operations/upload-part-copy.js';
 import { completeMultipartUpload } from './operations/complete-multipart-upload.js';
 import { abortMultipartUpload } from './operations/abort-multipart-upload.js';
 import { listParts } from './operations/list-parts.js';
+import { putBucketLifecycleConfiguration } from './operations/put-bucket-lifecycle-configuration.js';
+import { getBucketLifecycleConfiguration } from './operations/get-bucket-lifecycle-configuration.js';
+import { deleteBucketLifecycle } from './operations/delete-bucket-lifecycle.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -41,6 +44,9 @@ const routes: Route[] = [
 
   { name: 'GetBucketLocation', method: 'GET', level: 'bucket', query: ['location'], op: getBucketLocation },
   { name: 'GetBucketVersioning', method: 'GET', level: 'bucket', query: ['versioning'], op: getBucketVersioning },
+  { name: 'GetBucketLifecycleConfiguration', method: 'GET', level: 'bucket', query: ['lifecycle'], op: getBucketLifecycleConfiguration },
+  { name: 'PutBucketLifecycleConfiguration', method: 'PUT', level: 'bucket', query: ['lifecycle'], op: putBucketLifecycleConfiguration },
+  { name: 'DeleteBucketLifecycle', method: 'DELETE', level: 'bucket', query: ['lifecycle'], op: deleteBucketLifecycle },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },

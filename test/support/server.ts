@@ -33,13 +33,14 @@ export function s3Client(endpoint: string, opts: { accessKeyId?: string; secretA
   });
 }
 
-export async function startTestServer(opts: { dataDir?: string; chunking?: TesseraConfig['chunking']; gcGraceMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; chunking?: TesseraConfig['chunking']; gcGraceMs?: number; lifecycle?: TesseraConfig['lifecycle'] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const base = loadConfig({ dataDir, s3Address: '127.0.0.1:0', adminAddress: '127.0.0.1:0', logLevel: 'silent' });
   const config = Object.freeze({
     ...base,
     chunking: opts.chunking ?? { minSizeBytes: 16 * 1024, avgSizeBytes: 64 * 1024, maxSizeBytes: 256 * 1024 },
     gc: { intervalMs: 3_600_000, gracePeriodMs: opts.gcGraceMs ?? 0 },
+    lifecycle: opts.lifecycle ?? base.lifecycle,
   });
   const server = await startServer(config, pino({ level: process.env['TESSERA_TEST_LOG'] ?? 'silent' }), { TESSERA_ACCESS_KEY: TEST_ACCESS_KEY, TESSERA_SECRET_KEY: TEST_SECRET_KEY });
   const client = s3Client(server.s3Url);
