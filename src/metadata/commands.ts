@@ -17,14 +17,38 @@ export interface WriteConditions {
 }
 
 export type Command =
-  | { type: 'CreateBucket'; bucket: string; owner: string; region: string; nowMs: number }
+  /** `config`: settings the bucket is born with (Object Lock can only be set at creation). */
+  | { type: 'CreateBucket'; bucket: string; owner: string; region: string; nowMs: number; config?: BucketConfig }
   | { type: 'DeleteBucket'; bucket: string }
   /** Sets (value) or deletes (null) one sub-resource configuration of a bucket. */
   | { type: 'PutBucketConfig'; bucket: string; name: keyof BucketConfig; value: BucketConfig[keyof BucketConfig] | null }
-  /** Sets (value) or deletes (null) one mutable setting of an existing object. */
-  | { type: 'PutObjectConfig'; bucket: string; key: string; name: keyof ObjectConfig; value: ObjectConfig[keyof ObjectConfig] | null }
-  | { type: 'PutObject'; object: ObjectRecord; newChunks: NewChunk[]; conditions: WriteConditions; nowMs: number }
-  | { type: 'DeleteObject'; bucket: string; key: string; nowMs: number }
+  /**
+   * Sets (value) or deletes (null) one mutable setting of an existing object version: the
+   * latest when versionId is absent. Object Lock fields are checked against nowMs.
+   */
+  | {
+      type: 'PutObjectConfig';
+      bucket: string;
+      key: string;
+      name: keyof ObjectConfig;
+      value: ObjectConfig[keyof ObjectConfig] | null;
+      versionId?: string;
+      bypassGovernance?: boolean;
+      nowMs?: number;
+    }
+  /** versionNonce: random bytes from the gateway that make the new version's id (versions.ts). */
+  | { type: 'PutObject'; object: ObjectRecord; newChunks: NewChunk[]; conditions: WriteConditions; nowMs: number; versionNonce?: Uint8Array }
+  /** Without versionId: delete (unversioned) or add a delete marker owned by `owner`. */
+  | {
+      type: 'DeleteObject';
+      bucket: string;
+      key: string;
+      nowMs: number;
+      versionId?: string;
+      owner?: string;
+      versionNonce?: Uint8Array;
+      bypassGovernance?: boolean;
+    }
   | { type: 'CreateUpload'; upload: UploadRecord }
   | { type: 'PutPart'; bucket: string; key: string; uploadId: string; part: PartRecord; newChunks: NewChunk[]; nowMs: number }
   | {
@@ -35,6 +59,7 @@ export type Command =
       parts: { partNumber: number; etag: string; checksum?: string }[];
       conditions: WriteConditions;
       nowMs: number;
+      versionNonce?: Uint8Array;
     }
   | { type: 'AbortUpload'; bucket: string; key: string; uploadId: string; nowMs: number }
   | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number };
@@ -42,4 +67,5 @@ export type Command =
 export type CommandResult =
   | { type: 'ok' }
   | { type: 'object'; object: ObjectRecord }
+  | { type: 'deleted'; versionId?: string; deleteMarker: boolean }
   | { type: 'reclaimed'; fps: Uint8Array[] };

@@ -21,6 +21,25 @@ export interface BucketRecord {
  */
 export interface BucketConfig {
   tagging?: Record<string, string>;
+  /** Absent: never versioned (writes keep only the latest, no version table rows). */
+  versioning?: VersioningStatus;
+  /** Present only on buckets created with Object Lock (it cannot be removed). */
+  objectLock?: ObjectLockConfig;
+}
+
+export type VersioningStatus = 'Enabled' | 'Suspended';
+export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export interface ObjectLockConfig {
+  enabled: true;
+  /** Default retention applied to new versions that carry none of their own. */
+  rule?: { mode: RetentionMode; days?: number; years?: number };
+}
+
+/** An object version's retention: it may not be deleted or overwritten before retainUntilMs. */
+export interface ObjectRetention {
+  mode: RetentionMode;
+  retainUntilMs: number;
 }
 
 /**
@@ -29,6 +48,8 @@ export interface BucketConfig {
  */
 export interface ObjectConfig {
   tagging?: Record<string, string>;
+  retention?: ObjectRetention;
+  legalHold?: boolean;    // true: ON; absent or false: OFF
 }
 
 /** One content-defined chunk of an object, in order. */
@@ -82,6 +103,14 @@ export interface ObjectRecord {
   chunks: ChunkRef[];
   parts?: PartInfo[];
   config?: ObjectConfig;
+  // Versioning (format version 1, optional fields; see metadata/versions.ts):
+  /** Position in the versions table (a per-store sequence, newer is larger). Absent: the
+   *  record was written while the bucket was never versioned and lives only in `objects`. */
+  seq?: number;
+  /** Absent: the "null" version. Otherwise base64url(u64be(seq) ‖ gateway nonce). */
+  versionId?: string;
+  /** A delete marker (size 0, no chunks, no body); never stored in `objects`. */
+  deleteMarker?: true;
 }
 
 export interface UploadRecord {

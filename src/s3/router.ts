@@ -23,6 +23,8 @@ import { uploadPartCopy } from './operations/upload-part-copy.js';
 import { completeMultipartUpload } from './operations/complete-multipart-upload.js';
 import { abortMultipartUpload } from './operations/abort-multipart-upload.js';
 import { listParts } from './operations/list-parts.js';
+import { putBucketVersioning } from './operations/put-bucket-versioning.js';
+import { listObjectVersions } from './operations/list-object-versions.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -42,6 +44,8 @@ const routes: Route[] = [
   { name: 'GetBucketLocation', method: 'GET', level: 'bucket', query: ['location'], op: getBucketLocation },
   { name: 'GetBucketVersioning', method: 'GET', level: 'bucket', query: ['versioning'], op: getBucketVersioning },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
+  { name: 'ListObjectVersions', method: 'GET', level: 'bucket', query: ['versions'], op: listObjectVersions },
+  { name: 'PutBucketVersioning', method: 'PUT', level: 'bucket', query: ['versioning'], op: putBucketVersioning },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },
   { name: 'CreateBucket', method: 'PUT', level: 'bucket', op: createBucket },
