@@ -62,6 +62,8 @@ describe('versioning', () => {
     assert.equal(await body('pre'), 'second version');
     assert.equal(await body('pre', v1), 'first version');
     assert.equal(await body('pre', 'null'), 'before versioning');
+    const legacyHead = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'pre', VersionId: 'null' }));
+    assert.equal(legacyHead.VersionId, 'null', 'a pre-versioning object reads as the null version');
     const head = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'pre', VersionId: v1 }));
     assert.equal(head.VersionId, v1);
     assert.equal(head.ContentLength, 'first version'.length);

@@ -51,7 +51,7 @@ export function readVersion(ctx: S3Ctx, bucket: string, key: string): ObjectReco
 
 async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   const { bucket, key } = requireKey(ctx);
-  checkOwner(ctx, bucket);
+  const b = checkOwner(ctx, bucket);
   const o = readVersion(ctx, bucket, key);
   checkReadPreconditions(ctx.koa.req.headers, o, ctx.svc.now());
   const partNumber = ctx.query.get('partNumber');
@@ -60,7 +60,7 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   const range = partNumber !== null ? partRange(o, partNumber) : parseRange(rangeHeader, o.size);
   setObjectHeaders(ctx.koa, o, header(ctx, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && !range);
   applyResponseOverrides(ctx.koa, ctx.query);
-  setVersionHeader(ctx, o);
+  setVersionHeader(ctx, o, 'x-amz-version-id', b);
   setLockHeaders(ctx, o);
   const start = range?.start ?? 0;
   const end = range?.endExclusive ?? o.size;

@@ -19,9 +19,13 @@ export function versionIdParam(ctx: S3Ctx): string | undefined {
   return v;
 }
 
-/** x-amz-version-id for records that live in a versioned bucket ('null' for the null version). */
-export function setVersionHeader(ctx: S3Ctx, o: ObjectRecord, name = 'x-amz-version-id'): void {
-  if (o.seq !== undefined) ctx.koa.set(name, o.versionId ?? 'null');
+/**
+ * x-amz-version-id for records of a versioned bucket ('null' for the null version). A record
+ * with a seq is one; `bucket` lets a read also say 'null' for a record written before
+ * versioning was set.
+ */
+export function setVersionHeader(ctx: S3Ctx, o: ObjectRecord, name = 'x-amz-version-id', bucket?: BucketRecord): void {
+  if (o.seq !== undefined || bucket?.config?.versioning !== undefined) ctx.koa.set(name, o.versionId ?? 'null');
 }
 
 /** The headers S3 adds to a 404/405 answered because of a delete marker. */
