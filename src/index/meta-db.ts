@@ -1,6 +1,8 @@
 // The metadata LMDB environment and its tables. Only the state machine writes here
 // (metadata/state-machine.ts); everything else reads. Layout version 1: one env under
 // <data>/meta with named databases, binary keys (see keys.ts), msgpack values (records.ts).
+// The `versions` database was added within layout 1: a store written before it simply has
+// it empty, which is exactly the state of a store whose buckets were never versioned.
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { BucketRecord, ChunkRecord, ObjectRecord, PartRecord, StatsRecord, UploadRecord } from '../metadata/records.js';

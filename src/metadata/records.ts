@@ -1,6 +1,8 @@
 // Records stored in the metadata tables (values are msgpack, lmdb's default encoding).
 // Every record carries `v`, its format version; readers reject versions they do not know.
-// Format version 1 is described field by field below.
+// Format version 1 is described field by field below. Fields added later are optional, so
+// version 1 readers of older records see them absent (the versioning fields of ObjectRecord
+// and BucketConfig were added this way; metadata/versions.ts describes how they are used).
 
 export const RECORD_VERSION = 1 as const;
 
