@@ -34,6 +34,13 @@ export const limits = Object.freeze({
   partSizeBytesMax: 5 * 1024 * 1024 * 1024,
   uploadsListMax: 1000,
 
+  // Versioning: our version ids are ~22 characters; anything much longer is not one of ours.
+  versionIdLengthMax: 64,
+  versionsListMax: 1000,
+  // Object Lock default retention: AWS allows up to 100 years.
+  lockRetentionDaysMax: 36_500,
+  lockRetentionYearsMax: 100,
+
   // Content-defined chunking defaults (bytes); see docs/chunking.md for the measurement.
   chunkSizeBytesMin: 128 * 1024,
   chunkSizeBytesAvg: 256 * 1024,

@@ -20,10 +20,12 @@ export interface ListPage<T> {
   isTruncated: boolean;
   /** The last key or common prefix on this page (v1 NextMarker, v2 continuation). */
   last?: string;
+  /** Whether `last` is an entry's key or a common prefix. */
+  lastIsPrefix?: boolean;
 }
 
 /** Scans `bucket`'s keys in order and groups them by delimiter. */
-function* scanKeys<T>(
+export function* scanKeys<T>(
   db: { getRange(o: { start: Buffer; end?: Buffer }): Iterable<{ key: Buffer; value: T }> },
   bucket: string,
   q: ListQuery,
@@ -60,7 +62,7 @@ function* scanKeys<T>(
   }
 }
 
-function paginate<T>(it: Iterable<{ kind: 'entry'; key: string; value: T } | { kind: 'prefix'; prefix: string }>, maxKeys: number): ListPage<T> {
+export function paginate<T>(it: Iterable<{ kind: 'entry'; key: string; value: T } | { kind: 'prefix'; prefix: string }>, maxKeys: number): ListPage<T> {
   const page: ListPage<T> = { entries: [], commonPrefixes: [], isTruncated: false };
   if (maxKeys <= 0) return page;
   let count = 0;
@@ -72,9 +74,11 @@ function paginate<T>(it: Iterable<{ kind: 'entry'; key: string; value: T } | { k
     if (item.kind === 'prefix') {
       page.commonPrefixes.push(item.prefix);
       page.last = item.prefix;
+      page.lastIsPrefix = true;
     } else {
       page.entries.push(item.value);
       page.last = item.key;
+      page.lastIsPrefix = false;
     }
     count++;
   }

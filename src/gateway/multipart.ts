@@ -117,6 +117,7 @@ export class MultipartService {
       parts,
       conditions,
       nowMs: this.deps.now(),
+      versionNonce: this.objects.newVersionNonce(),
     });
     if (result.type !== 'object') throw new Error('CompleteUpload returned no object');
     return result.object;

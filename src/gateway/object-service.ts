@@ -2,7 +2,7 @@
 // XML. Writes go through the state machine as commands; reads come straight from the
 // metadata tables and the chunk store. Multipart lives in multipart.ts on the same parts.
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { MetaTables } from '../index/meta-db.js';
 import { objectKey } from '../index/keys.js';
 import type { StateMachine } from '../metadata/state-machine.js';
@@ -17,6 +17,9 @@ import type { ChunkerParams } from '../pipeline/cdc.js';
 import type { ChecksumAlgorithm } from '../pipeline/checksums.js';
 import { storageClassByName, type StorageClass } from '../placement/index.js';
 import { listObjects, listUploads, type ListPage, type ListQuery, type UploadListQuery } from './listing.js';
+import { listVersions, type VersionListPage, type VersionListQuery } from './version-listing.js';
+import { Txn } from '../metadata/txn.js';
+import { findVersion, newestVersion, type DeleteOutcome } from '../metadata/versions.js';
 import type { PinSet } from './pins.js';
 import { limits } from '../limits.js';
 import type { UploadRecord } from '../metadata/records.js';
@@ -39,6 +42,8 @@ export interface ObjectAttributes {
   headers: Record<string, string>;
   userMeta: Record<string, string>;
   storageClass?: string;
+  /** Settings the new version starts with (Object Lock headers). */
+  config?: ObjectConfig;
 }
 
 export interface PutBody {
@@ -86,8 +91,8 @@ export class ObjectService {
 
   // Buckets.
 
-  async createBucket(owner: string, bucket: string, region: string): Promise<void> {
-    await this.apply({ type: 'CreateBucket', bucket, owner, region, nowMs: this.deps.now() });
+  async createBucket(owner: string, bucket: string, region: string, config?: BucketConfig): Promise<void> {
+    await this.apply({ type: 'CreateBucket', bucket, owner, region, nowMs: this.deps.now(), ...(config ? { config } : {}) });
   }
 
   async deleteBucket(bucket: string): Promise<void> {
@@ -110,9 +115,15 @@ export class ObjectService {
     return this.getBucket(bucket).config?.[name];
   }
 
-  /** Sets (value) or deletes (null) one mutable setting of an existing object. */
-  async putObjectConfig<N extends keyof ObjectConfig>(bucket: string, key: string, name: N, value: ObjectConfig[N] | null): Promise<ObjectRecord> {
-    const r = await this.apply({ type: 'PutObjectConfig', bucket, key, name, value });
+  /** Sets (value) or deletes (null) one mutable setting of an object version (the latest by default). */
+  async putObjectConfig<N extends keyof ObjectConfig>(
+    bucket: string,
+    key: string,
+    name: N,
+    value: ObjectConfig[N] | null,
+    opts: { versionId?: string; bypassGovernance?: boolean } = {},
+  ): Promise<ObjectRecord> {
+    const r = await this.apply({ type: 'PutObjectConfig', bucket, key, name, value, ...opts, nowMs: this.deps.now() });
     if (r.type !== 'object') throw new Error('PutObjectConfig returned no object');
     return r.object;
   }
@@ -135,6 +146,22 @@ export class ObjectService {
     const o = this.t.objects.get(objectKey(bucket, key));
     if (!o) throw new MetadataError('NoSuchKey');
     return o;
+  }
+
+  /**
+   * One version of a key ('null' for the null version); may be a delete marker, which the
+   * caller answers as S3 does. Malformed ids are InvalidArgument, unknown ones NoSuchVersion.
+   */
+  getObjectVersion(bucket: string, key: string, versionId: string): ObjectRecord {
+    this.getBucket(bucket);
+    const found = findVersion(new Txn(this.t), bucket, key, versionId);
+    if (!found) throw new MetadataError('NoSuchVersion');
+    return found.record;
+  }
+
+  /** The key's newest version row (delete markers included), undefined when it has none. */
+  newestVersion(bucket: string, key: string): ObjectRecord | undefined {
+    return newestVersion(new Txn(this.t), bucket, key);
   }
 
   /** Streams bytes [start, endExclusive) of `object`. */
@@ -208,11 +235,11 @@ export class ObjectService {
         userMeta: attrs.userMeta,
         storageClass: sc.name,
         chunks: written.chunks,
+        ...(attrs.config ? { config: attrs.config } : {}),
         ...(written.inline ? { inline: written.inline } : {}),
         ...(checksum ? { checksum: { algorithm: checksum.algorithm, value: checksum.base64, type: 'FULL_OBJECT' as const } } : {}),
       };
-      await this.apply({ type: 'PutObject', object, newChunks: written.newChunks, conditions, nowMs: object.lastModifiedMs });
-      return object;
+      return await this.commit({ type: 'PutObject', object, newChunks: written.newChunks, conditions, nowMs: object.lastModifiedMs, versionNonce: versionNonce() });
     } finally {
       this.release(written);
     }
@@ -225,35 +252,61 @@ export class ObjectService {
     key: string,
     attrs: ObjectAttributes | undefined,
     conditions: WriteConditions,
+    lock?: ObjectConfig,
   ): Promise<ObjectRecord> {
     this.getBucket(bucket);
     for (const c of src.chunks) this.deps.pins.pin(c.fp);
     try {
+      const base: ObjectRecord = { ...src };
+      const config = copiedConfig(src.config);
+      if (config) base.config = config;
+      else delete base.config;
+      // The copy is a new version of its own: none of the source's version identity.
+      delete base.seq;
+      delete base.versionId;
+      delete base.deleteMarker;
       const object: ObjectRecord = {
-        ...src,
+        ...base,
         bucket,
         key,
         lastModifiedMs: this.deps.now(),
         ...(attrs
           ? { owner: attrs.owner, contentType: attrs.contentType, headers: attrs.headers, userMeta: attrs.userMeta }
           : {}),
+        ...(lock ? { config: { ...base.config, ...lock } } : {}),
         storageClass: attrs?.storageClass ? this.storageClass(attrs.storageClass).name : src.storageClass,
       };
-      await this.apply({ type: 'PutObject', object, newChunks: [], conditions, nowMs: object.lastModifiedMs });
-      return object;
+      return await this.commit({ type: 'PutObject', object, newChunks: [], conditions, nowMs: object.lastModifiedMs, versionNonce: versionNonce() });
     } finally {
       this.deps.pins.unpinAll(src.chunks.map((c) => c.fp));
     }
   }
 
-  async deleteObject(bucket: string, key: string): Promise<void> {
-    await this.apply({ type: 'DeleteObject', bucket, key, nowMs: this.deps.now() });
+  /** Applies a command that stores an object and returns the record as stored (with its version). */
+  private async commit(cmd: Command): Promise<ObjectRecord> {
+    const r = await this.apply(cmd);
+    if (r.type !== 'object') throw new Error(`${cmd.type} returned no object`);
+    return r.object;
+  }
+
+  /**
+   * DeleteObject: without versionId removes the object or adds a delete marker owned by
+   * `owner`; with it removes exactly that version (Object Lock permitting).
+   */
+  async deleteObject(bucket: string, key: string, opts: { versionId?: string; owner?: string; bypassGovernance?: boolean } = {}): Promise<DeleteOutcome> {
+    const r = await this.apply({ type: 'DeleteObject', bucket, key, nowMs: this.deps.now(), versionNonce: versionNonce(), ...opts });
+    return r.type === 'deleted' ? { deleteMarker: r.deleteMarker, ...(r.versionId !== undefined ? { versionId: r.versionId } : {}) } : { deleteMarker: false };
+  }
+
+  listObjectVersions(bucket: string, q: VersionListQuery): VersionListPage {
+    this.getBucket(bucket);
+    return listVersions(this.t, bucket, q);
   }
 
   /** Deletes `object` (as a lifecycle expiry) only if it is still the current one; true if it did. */
   async expireObject(bucket: string, object: Pick<ObjectRecord, 'key' | 'etag' | 'lastModifiedMs'>): Promise<boolean> {
     const expect = { etag: object.etag, lastModifiedMs: object.lastModifiedMs };
-    const r = await this.apply({ type: 'DeleteObject', bucket, key: object.key, nowMs: this.deps.now(), expect });
+    const r = await this.apply({ type: 'DeleteObject', bucket, key: object.key, nowMs: this.deps.now(), versionNonce: versionNonce(), expect });
     return r.type !== 'skipped';
   }
 
@@ -271,7 +324,25 @@ export class ObjectService {
     return readStats(this.t.system.get('stats'));
   }
 
+  newVersionNonce(): Uint8Array {
+    return versionNonce();
+  }
+
   newUploadId(): string {
     return randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
   }
+}
+
+/** Random bytes that make version ids unguessable; drawn by the gateway, carried in the command. */
+function versionNonce(): Uint8Array {
+  return randomBytes(8);
+}
+
+/** What a copy keeps of the source's settings: tags and such, never its Object Lock state. */
+function copiedConfig(config: ObjectConfig | undefined): ObjectConfig | undefined {
+  if (!config) return undefined;
+  const next = { ...config };
+  delete next.retention;
+  delete next.legalHold;
+  return next;
 }

@@ -8,6 +8,15 @@
 //   upload key:  utf8(bucket) 0x00 utf8(key) 0x00 ascii(uploadId)
 //   part key:    ascii(uploadId) 0x00 u16be(partNumber)
 //   chunk key:   fingerprint (32 bytes)
+//   version key: utf8(bucket) 0x00 utf8(key) 0x00 u64be(2^64 - 1 - seq)
+//
+// Versions: `seq` is a store-wide counter the state machine bumps for every version or
+// delete marker it writes (deterministic: replicas apply commands in the same order), so
+// inverting it makes a key's newest version come first and ListObjectVersions is one
+// forward range scan in (key ascending, version newest-first) order, as S3 lists them.
+// The suffix has a fixed length of 9 bytes, so a version key decodes from its end even if
+// an S3 key were to contain 0x00 (its order relative to keys sharing that prefix then
+// differs from S3's; such keys are not in practical use).
 
 const SEP = 0x00;
 
@@ -56,4 +65,48 @@ export function prefixEnd(prefix: Uint8Array): Buffer | undefined {
 /** The smallest key strictly greater than `key` in memcmp order. */
 export function keySuccessor(key: Uint8Array): Buffer {
   return Buffer.concat([key, Buffer.of(0x00)]);
+}
+
+const SEQ_MAX = (1n << 64n) - 1n;
+const VERSION_SUFFIX_BYTES = 9;
+
+export function versionPrefix(bucket: string, key: string): Buffer {
+  return Buffer.concat([objectKey(bucket, key), Buffer.of(SEP)]);
+}
+
+export function versionKey(bucket: string, key: string, seq: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(SEQ_MAX - BigInt(seq));
+  return Buffer.concat([versionPrefix(bucket, key), b]);
+}
+
+/** True when `encoded` is a version key of exactly the key whose versionPrefix is `prefix`. */
+export function isVersionKeyOf(encoded: Uint8Array, prefix: Uint8Array): boolean {
+  return encoded.byteLength === prefix.byteLength + 8;
+}
+
+/** The part of a version key before its version suffix: the encoded object key. */
+export function versionObjectKey(encoded: Uint8Array): Buffer {
+  return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength - VERSION_SUFFIX_BYTES);
+}
+
+/**
+ * Version ids: base64url(u64be(seq) ‖ nonce), the nonce being random bytes the gateway put
+ * in the command. The seq finds the row directly; the whole id must still match the stored
+ * one, so a guessed seq with a wrong nonce finds nothing.
+ */
+export function makeVersionId(seq: number, nonce: Uint8Array): string {
+  const b = Buffer.alloc(8 + nonce.byteLength);
+  b.writeBigUInt64BE(BigInt(seq));
+  b.set(nonce, 8);
+  return b.toString('base64url');
+}
+
+/** The seq inside a version id, or undefined when the id is not one of ours. */
+export function versionIdSeq(versionId: string): number | undefined {
+  if (!/^[A-Za-z0-9_-]{11,64}$/.test(versionId)) return undefined;
+  const b = Buffer.from(versionId, 'base64url');
+  if (b.length < 8) return undefined;
+  const seq = b.readBigUInt64BE(0);
+  return seq > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(seq);
 }

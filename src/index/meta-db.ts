@@ -1,6 +1,8 @@
 // The metadata LMDB environment and its tables. Only the state machine writes here
 // (metadata/state-machine.ts); everything else reads. Layout version 1: one env under
 // <data>/meta with named databases, binary keys (see keys.ts), msgpack values (records.ts).
+// The `versions` database was added within layout 1: a store written before it simply has
+// it empty, which is exactly the state of a store whose buckets were never versioned.
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { BucketRecord, ChunkRecord, ObjectRecord, PartRecord, StatsRecord, UploadRecord } from '../metadata/records.js';
@@ -10,11 +12,14 @@ export const META_LAYOUT_VERSION = 1;
 export interface MetaTables {
   root: RootDatabase;
   buckets: Database<BucketRecord, string>;
+  /** The latest version of each key (never a delete marker): what GET and ListObjects read. */
   objects: Database<ObjectRecord, Buffer>;
+  /** Every version and delete marker of keys in buckets that have had versioning set. */
+  versions: Database<ObjectRecord, Buffer>;
   uploads: Database<UploadRecord, Buffer>;
   parts: Database<PartRecord, Buffer>;
   chunks: Database<ChunkRecord, Buffer>;
-  /** Singletons: 'stats' → StatsRecord, 'layout' → version number. */
+  /** Singletons: 'stats' → StatsRecord, 'layout' → version number, 'versionSeq' → last version seq. */
   system: Database<unknown, string>;
 }
 
@@ -26,6 +31,7 @@ export function openMetaTables(path: string): MetaTables {
     root,
     buckets: root.openDB<BucketRecord, string>('buckets', {}),
     objects: root.openDB<ObjectRecord, Buffer>('objects', binary),
+    versions: root.openDB<ObjectRecord, Buffer>('versions', binary),
     uploads: root.openDB<UploadRecord, Buffer>('uploads', binary),
     parts: root.openDB<PartRecord, Buffer>('parts', binary),
     chunks: root.openDB<ChunkRecord, Buffer>('chunks', binary),

@@ -17,19 +17,43 @@ export interface WriteConditions {
 }
 
 export type Command =
-  | { type: 'CreateBucket'; bucket: string; owner: string; region: string; nowMs: number }
+  /** `config`: settings the bucket is born with (Object Lock can only be set at creation). */
+  | { type: 'CreateBucket'; bucket: string; owner: string; region: string; nowMs: number; config?: BucketConfig }
   | { type: 'DeleteBucket'; bucket: string }
   /** Sets (value) or deletes (null) one sub-resource configuration of a bucket. */
   | { type: 'PutBucketConfig'; bucket: string; name: keyof BucketConfig; value: BucketConfig[keyof BucketConfig] | null }
-  /** Sets (value) or deletes (null) one mutable setting of an existing object. */
-  | { type: 'PutObjectConfig'; bucket: string; key: string; name: keyof ObjectConfig; value: ObjectConfig[keyof ObjectConfig] | null }
-  | { type: 'PutObject'; object: ObjectRecord; newChunks: NewChunk[]; conditions: WriteConditions; nowMs: number }
   /**
-   * Deletes the current object. With `expect`, only if the current object is still that one
-   * (lifecycle expiry must never take a newer object written after its scan); otherwise a no-op
-   * answered with { type: 'skipped' }.
+   * Sets (value) or deletes (null) one mutable setting of an existing object version: the
+   * latest when versionId is absent. Object Lock fields are checked against nowMs.
    */
-  | { type: 'DeleteObject'; bucket: string; key: string; nowMs: number; expect?: { etag: string; lastModifiedMs: number } }
+  | {
+      type: 'PutObjectConfig';
+      bucket: string;
+      key: string;
+      name: keyof ObjectConfig;
+      value: ObjectConfig[keyof ObjectConfig] | null;
+      versionId?: string;
+      bypassGovernance?: boolean;
+      nowMs?: number;
+    }
+  /** versionNonce: random bytes from the gateway that make the new version's id (versions.ts). */
+  | { type: 'PutObject'; object: ObjectRecord; newChunks: NewChunk[]; conditions: WriteConditions; nowMs: number; versionNonce?: Uint8Array }
+  /**
+   * Without versionId: delete (unversioned) or add a delete marker owned by `owner`. With
+   * `expect`, only if the key's current version is still that one (lifecycle expiry must never
+   * take a newer object written after its scan); otherwise a no-op answered 'skipped'.
+   */
+  | {
+      type: 'DeleteObject';
+      bucket: string;
+      key: string;
+      nowMs: number;
+      versionId?: string;
+      owner?: string;
+      versionNonce?: Uint8Array;
+      bypassGovernance?: boolean;
+      expect?: { etag: string; lastModifiedMs: number };
+    }
   | { type: 'CreateUpload'; upload: UploadRecord }
   | { type: 'PutPart'; bucket: string; key: string; uploadId: string; part: PartRecord; newChunks: NewChunk[]; nowMs: number }
   | {
@@ -40,6 +64,7 @@ export type Command =
       parts: { partNumber: number; etag: string; checksum?: string }[];
       conditions: WriteConditions;
       nowMs: number;
+      versionNonce?: Uint8Array;
     }
   | { type: 'AbortUpload'; bucket: string; key: string; uploadId: string; nowMs: number }
   | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number };
@@ -48,4 +73,5 @@ export type CommandResult =
   | { type: 'ok' }
   | { type: 'skipped' }
   | { type: 'object'; object: ObjectRecord }
+  | { type: 'deleted'; versionId?: string; deleteMarker: boolean }
   | { type: 'reclaimed'; fps: Uint8Array[] };

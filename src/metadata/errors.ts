@@ -12,7 +12,11 @@ export type MetadataErrorCode =
   | 'InvalidPartOrder'
   | 'EntityTooSmall'
   | 'PreconditionFailed'
-  | 'ChunkMissing';
+  | 'ChunkMissing'
+  | 'NoSuchVersion'
+  | 'MethodNotAllowed'
+  | 'AccessDenied'
+  | 'InvalidArgument';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';

@@ -1,6 +1,8 @@
 // Records stored in the metadata tables (values are msgpack, lmdb's default encoding).
 // Every record carries `v`, its format version; readers reject versions they do not know.
-// Format version 1 is described field by field below.
+// Format version 1 is described field by field below. Fields added later are optional, so
+// version 1 readers of older records see them absent (the versioning fields of ObjectRecord
+// and BucketConfig were added this way; metadata/versions.ts describes how they are used).
 
 export const RECORD_VERSION = 1 as const;
 
@@ -22,6 +24,10 @@ export interface BucketRecord {
 export interface BucketConfig {
   tagging?: Record<string, string>;
   lifecycle?: LifecycleRule[];
+  /** Absent: never versioned (writes keep only the latest, no version table rows). */
+  versioning?: VersioningStatus;
+  /** Present only on buckets created with Object Lock (it cannot be removed). */
+  objectLock?: ObjectLockConfig;
 }
 
 /**
@@ -48,12 +54,29 @@ export interface LifecycleFilter {
   and?: { prefix?: string; tags: { key: string; value: string }[]; objectSizeGreaterThan?: number; objectSizeLessThan?: number };
 }
 
+export type VersioningStatus = 'Enabled' | 'Suspended';
+export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+export interface ObjectLockConfig {
+  enabled: true;
+  /** Default retention applied to new versions that carry none of their own. */
+  rule?: { mode: RetentionMode; days?: number; years?: number };
+}
+
+/** An object version's retention: it may not be deleted or overwritten before retainUntilMs. */
+export interface ObjectRetention {
+  mode: RetentionMode;
+  retainUntilMs: number;
+}
+
 /**
  * Per-object settings that can change after the object was written (tags, ACL, retention,
  * legal hold), stored on the object's record and changed through PutObjectConfig.
  */
 export interface ObjectConfig {
   tagging?: Record<string, string>;
+  retention?: ObjectRetention;
+  legalHold?: boolean;    // true: ON; absent or false: OFF
 }
 
 /** One content-defined chunk of an object, in order. */
@@ -107,6 +130,14 @@ export interface ObjectRecord {
   chunks: ChunkRef[];
   parts?: PartInfo[];
   config?: ObjectConfig;
+  // Versioning (format version 1, optional fields; see metadata/versions.ts):
+  /** Position in the versions table (a per-store sequence, newer is larger). Absent: the
+   *  record was written while the bucket was never versioned and lives only in `objects`. */
+  seq?: number;
+  /** Absent: the "null" version. Otherwise base64url(u64be(seq) ‖ gateway nonce). */
+  versionId?: string;
+  /** A delete marker (size 0, no chunks, no body); never stored in `objects`. */
+  deleteMarker?: true;
 }
 
 export interface UploadRecord {

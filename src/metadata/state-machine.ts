@@ -4,19 +4,27 @@
 // server calls it directly; the Raft issue puts it behind a replicated log unchanged.
 
 import { createHash } from 'node:crypto';
-import { assert } from '../util/assert.js';
 import { limits } from '../limits.js';
-import { readStats, type MetaTables } from '../index/meta-db.js';
-import { bucketPrefix, objectKey, partKey, partPrefix, prefixEnd, uploadKey } from '../index/keys.js';
+import type { MetaTables } from '../index/meta-db.js';
+import { bucketPrefix, objectKey, partKey, partPrefix, uploadKey } from '../index/keys.js';
 import type { Command, CommandResult, NewChunk, WriteConditions } from './commands.js';
 import { MetadataError } from './errors.js';
-import type { ChunkRef, ObjectChecksum, ObjectRecord, PartRecord, StatsRecord } from './records.js';
+import type { ChunkRef, ObjectChecksum, ObjectRecord, PartRecord } from './records.js';
 import { createChecksum, parseChecksumAlgorithm } from '../pipeline/checksums.js';
+import { prefixRange, Txn } from './txn.js';
+import { commitObject, deleteLatest, deleteVersion, updateVersion } from './versions.js';
+import { assertConfigChange, withDefaultRetention } from './object-lock.js';
 
 export class StateMachine {
-  private tx = new WriteBuffer();
+  private x: Txn;
 
-  constructor(private readonly t: MetaTables) {}
+  constructor(private readonly t: MetaTables) {
+    this.x = new Txn(t);
+  }
+
+  private get tx() {
+    return this.x.tx;
+  }
 
   /**
    * Applies `cmd` atomically and durably (resolves after LMDB has flushed). Writes are
@@ -27,7 +35,7 @@ export class StateMachine {
     let result: CommandResult = { type: 'ok' };
     let failure: unknown;
     await this.t.root.transaction(() => {
-      this.tx = new WriteBuffer();
+      this.x = new Txn(this.t);
       try {
         result = this.applyInTxn(cmd);
         this.tx.flush();
@@ -50,55 +58,56 @@ export class StateMachine {
           if (cmd.region !== 'us-east-1' || existing.region !== 'us-east-1') throw new MetadataError('BucketAlreadyOwnedByYou');
           return { type: 'ok' };
         }
-        this.tx.put(this.t.buckets, cmd.bucket, { v: 1, name: cmd.bucket, owner: cmd.owner, region: cmd.region, createdMs: cmd.nowMs });
+        this.tx.put(this.t.buckets, cmd.bucket, {
+          v: 1, name: cmd.bucket, owner: cmd.owner, region: cmd.region, createdMs: cmd.nowMs, ...(cmd.config ? { config: cmd.config } : {}),
+        });
         return { type: 'ok' };
       }
       case 'DeleteBucket': {
-        this.requireBucket(cmd.bucket);
-        if (this.hasAny(this.t.objects, bucketPrefix(cmd.bucket)) || this.hasAny(this.t.uploads, bucketPrefix(cmd.bucket))) {
+        this.x.requireBucket(cmd.bucket);
+        const p = bucketPrefix(cmd.bucket);
+        if (this.x.hasAny(this.t.objects, p) || this.x.hasAny(this.t.versions, p) || this.x.hasAny(this.t.uploads, p)) {
           throw new MetadataError('BucketNotEmpty');
         }
         this.tx.remove(this.t.buckets, cmd.bucket);
         return { type: 'ok' };
       }
       case 'PutBucketConfig': {
-        const b = this.tx.get(this.t.buckets, cmd.bucket);
-        if (!b) throw new MetadataError('NoSuchBucket');
+        const b = this.x.requireBucket(cmd.bucket);
         this.tx.put(this.t.buckets, cmd.bucket, { ...b, config: withField(b.config, cmd.name, cmd.value) });
         return { type: 'ok' };
       }
       case 'PutObjectConfig': {
-        this.requireBucket(cmd.bucket);
-        const k = objectKey(cmd.bucket, cmd.key);
-        const o = this.tx.get(this.t.objects, k);
-        if (!o) throw new MetadataError('NoSuchKey');
-        const object: ObjectRecord = { ...o, config: withField(o.config, cmd.name, cmd.value) };
-        this.tx.put(this.t.objects, k, object);
+        this.x.requireBucket(cmd.bucket);
+        const object = updateVersion(this.x, cmd.bucket, cmd.key, cmd.versionId, (o) => {
+          assertConfigChange(o, cmd.name, cmd.value, cmd.bypassGovernance === true, cmd.nowMs ?? 0);
+          return { ...o, config: withField(o.config, cmd.name, cmd.value) };
+        });
         return { type: 'object', object };
       }
       case 'PutObject':
-        return this.putObject(cmd.object, cmd.newChunks, cmd.conditions, cmd.nowMs);
+        return this.putObject(cmd.object, cmd.newChunks, cmd.conditions, cmd.nowMs, cmd.versionNonce);
       case 'DeleteObject': {
-        this.requireBucket(cmd.bucket);
-        const k = objectKey(cmd.bucket, cmd.key);
-        const old = this.tx.get(this.t.objects, k);
-        if (cmd.expect && (!old || old.etag !== cmd.expect.etag || old.lastModifiedMs !== cmd.expect.lastModifiedMs)) return { type: 'skipped' };
-        if (old) {
-          this.releaseObject(old, cmd.nowMs);
-          this.tx.remove(this.t.objects, k);
+        const b = this.x.requireBucket(cmd.bucket);
+        if (cmd.expect) {
+          const cur = this.x.tx.get(this.t.objects, objectKey(cmd.bucket, cmd.key));
+          if (!cur || cur.etag !== cmd.expect.etag || cur.lastModifiedMs !== cmd.expect.lastModifiedMs) return { type: 'skipped' };
         }
-        return { type: 'ok' };
+        const out = cmd.versionId !== undefined
+          ? deleteVersion(this.x, cmd.bucket, cmd.key, cmd.versionId, cmd.bypassGovernance === true, cmd.nowMs)
+          : deleteLatest(this.x, b, cmd.key, cmd.owner ?? b.owner, cmd.versionNonce, cmd.nowMs);
+        return { type: 'deleted', ...out };
       }
       case 'CreateUpload':
-        this.requireBucket(cmd.upload.bucket);
+        this.x.requireBucket(cmd.upload.bucket);
         this.tx.put(this.t.uploads, uploadKey(cmd.upload.bucket, cmd.upload.key, cmd.upload.uploadId), cmd.upload);
         return { type: 'ok' };
       case 'PutPart': {
         this.requireUpload(cmd.bucket, cmd.key, cmd.uploadId);
-        this.refChunks(cmd.part.chunks, cmd.newChunks);
+        this.x.refChunks(cmd.part.chunks, cmd.newChunks);
         const pk = partKey(cmd.uploadId, cmd.part.partNumber);
         const old = this.tx.get(this.t.parts, pk);
-        if (old) this.unrefChunks(old.chunks, cmd.nowMs);
+        if (old) this.x.unrefChunks(old.chunks, cmd.nowMs);
         this.tx.put(this.t.parts, pk, cmd.part);
         return { type: 'ok' };
       }
@@ -106,8 +115,8 @@ export class StateMachine {
         return this.completeUpload(cmd);
       case 'AbortUpload': {
         this.requireUpload(cmd.bucket, cmd.key, cmd.uploadId);
-        for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {
-          this.unrefChunks(value.chunks, cmd.nowMs);
+        for (const { key, value } of this.t.parts.getRange(prefixRange(partPrefix(cmd.uploadId)))) {
+          this.x.unrefChunks(value.chunks, cmd.nowMs);
           this.tx.remove(this.t.parts, key);
         }
         this.tx.remove(this.t.uploads, uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
@@ -115,7 +124,7 @@ export class StateMachine {
       }
       case 'ReclaimChunks': {
         const reclaimed: Uint8Array[] = [];
-        const stats = this.stats();
+        const stats = this.x.stats();
         for (const fp of cmd.fps) {
           const k = Buffer.from(fp);
           const c = this.tx.get(this.t.chunks, k);
@@ -125,30 +134,19 @@ export class StateMachine {
           stats.compressedBytes -= c.storedSize;
           reclaimed.push(fp);
         }
-        this.putStats(stats);
+        this.x.putStats(stats);
         return { type: 'reclaimed', fps: reclaimed };
       }
     }
   }
 
-  private putObject(object: ObjectRecord, newChunks: NewChunk[], cond: WriteConditions, nowMs: number): CommandResult {
-    this.requireBucket(object.bucket);
-    const k = objectKey(object.bucket, object.key);
-    const old = this.tx.get(this.t.objects, k);
+  private putObject(object: ObjectRecord, newChunks: NewChunk[], cond: WriteConditions, nowMs: number, nonce: Uint8Array | undefined): CommandResult {
+    const bucket = this.x.requireBucket(object.bucket);
+    const old = this.tx.get(this.t.objects, objectKey(object.bucket, object.key));
     checkConditions(old, cond);
-    this.refChunks(object.chunks, newChunks);
-    if (old) this.releaseObject(old, nowMs);
-    this.tx.put(this.t.objects, k, object);
-    const stats = this.stats();
-    stats.objects += 1;
-    stats.logicalBytes += object.size;
-    if (object.inline) {
-      stats.uniqueBytes += object.inline.byteLength;
-      stats.compressedBytes += object.inline.byteLength;
-      stats.inlineBytes += object.inline.byteLength;
-    }
-    this.putStats(stats);
-    return { type: 'object', object };
+    this.x.refChunks(object.chunks, newChunks);
+    const stored = commitObject(this.x, bucket, withDefaultRetention(bucket, object, nowMs), nonce, nowMs);
+    return { type: 'object', object: stored };
   }
 
   private completeUpload(cmd: Extract<Command, { type: 'CompleteUpload' }>): CommandResult {
@@ -166,8 +164,8 @@ export class StateMachine {
     for (let i = 0; i < chosen.length - 1; i++) {
       if (chosen[i]!.size < limits.partSizeBytesMin) throw new MetadataError('EntityTooSmall');
     }
-    const k = objectKey(cmd.bucket, cmd.key);
-    const old = this.tx.get(this.t.objects, k);
+    const bucket = this.x.requireBucket(cmd.bucket);
+    const old = this.tx.get(this.t.objects, objectKey(cmd.bucket, cmd.key));
     checkConditions(old, cmd.conditions);
 
     const md5 = createHash('md5');
@@ -197,93 +195,20 @@ export class StateMachine {
     if (composite) object.checksum = composite;
     // The chosen parts' references move to the object; parts left out are released.
     const chosenNumbers = new Set(chosen.map((p) => p.partNumber));
-    for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {
-      if (!chosenNumbers.has(value.partNumber)) this.unrefChunks(value.chunks, cmd.nowMs);
+    for (const { key, value } of this.t.parts.getRange(prefixRange(partPrefix(cmd.uploadId)))) {
+      if (!chosenNumbers.has(value.partNumber)) this.x.unrefChunks(value.chunks, cmd.nowMs);
       this.tx.remove(this.t.parts, key);
     }
     this.tx.remove(this.t.uploads, uploadKey(cmd.bucket, cmd.key, cmd.uploadId));
-    if (old) this.releaseObject(old, cmd.nowMs);
-    this.tx.put(this.t.objects, k, object);
-    const stats = this.stats();
-    stats.objects += 1;
-    stats.logicalBytes += size;
-    this.putStats(stats);
-    return { type: 'object', object };
-  }
-
-  private releaseObject(old: ObjectRecord, nowMs: number): void {
-    this.unrefChunks(old.chunks, nowMs);
-    const stats = this.stats();
-    stats.objects -= 1;
-    stats.logicalBytes -= old.size;
-    if (old.inline) {
-      stats.uniqueBytes -= old.inline.byteLength;
-      stats.compressedBytes -= old.inline.byteLength;
-      stats.inlineBytes -= old.inline.byteLength;
-    }
-    this.putStats(stats);
-  }
-
-  private refChunks(refs: ChunkRef[], newChunks: NewChunk[]): void {
-    const fresh = new Map<string, NewChunk>();
-    for (const n of newChunks) fresh.set(Buffer.from(n.fp).toString('hex'), n);
-    let stats: StatsRecord | undefined;
-    for (const ref of refs) {
-      const k = Buffer.from(ref.fp);
-      const c = this.tx.get(this.t.chunks, k);
-      if (c) {
-        this.tx.put(this.t.chunks, k, { ...c, refs: c.refs + 1, zeroSinceMs: 0 });
-        continue;
-      }
-      const n = fresh.get(k.toString('hex'));
-      // A deduplicated chunk that GC reclaimed between lookup and commit: refuse, never
-      // commit a manifest that points at data which may be gone.
-      if (!n) throw new MetadataError('ChunkMissing', `chunk ${k.toString('hex')} is not in the index`);
-      this.tx.put(this.t.chunks, k, { v: 1, ...n.record, refs: 1, zeroSinceMs: 0 });
-      stats ??= this.stats();
-      stats.uniqueBytes += n.record.rawSize;
-      stats.compressedBytes += n.record.storedSize;
-    }
-    if (stats) this.putStats(stats);
-  }
-
-  private unrefChunks(refs: ChunkRef[], nowMs: number): void {
-    for (const ref of refs) {
-      const k = Buffer.from(ref.fp);
-      const c = this.tx.get(this.t.chunks, k);
-      assert(c && c.refs > 0, `refcount underflow for chunk ${k.toString('hex')}`);
-      const refsLeft = c.refs - 1;
-      this.tx.put(this.t.chunks, k, { ...c, refs: refsLeft, zeroSinceMs: refsLeft === 0 ? nowMs : 0 });
-    }
-  }
-
-  private requireBucket(bucket: string): void {
-    if (!this.tx.get(this.t.buckets, bucket)) throw new MetadataError('NoSuchBucket');
+    const stored = commitObject(this.x, bucket, withDefaultRetention(bucket, object, cmd.nowMs), cmd.versionNonce, cmd.nowMs);
+    return { type: 'object', object: stored };
   }
 
   private requireUpload(bucket: string, key: string, uploadId: string) {
-    this.requireBucket(bucket);
+    this.x.requireBucket(bucket);
     const u = this.tx.get(this.t.uploads, uploadKey(bucket, key, uploadId));
     if (!u) throw new MetadataError('NoSuchUpload');
     return u;
-  }
-
-  private hasAny(db: MetaTables['objects'] | MetaTables['uploads'], prefix: Buffer): boolean {
-    for (const _ of db.getKeys({ ...this.prefixRange(prefix), limit: 1 })) return true;
-    return false;
-  }
-
-  private prefixRange(prefix: Buffer): { start: Buffer; end?: Buffer } {
-    const end = prefixEnd(prefix);
-    return end ? { start: prefix, end } : { start: prefix };
-  }
-
-  private stats(): StatsRecord {
-    return readStats(this.tx.get(this.t.system, 'stats'));
-  }
-
-  private putStats(s: StatsRecord): void {
-    this.tx.put(this.t.system, 'stats', s);
   }
 }
 
@@ -316,40 +241,4 @@ function compositeChecksum(algorithm: string, parts: PartRecord[]): ObjectChecks
   const sum = createChecksum(alg);
   for (const p of parts) sum.update(Buffer.from(p.checksum!, 'base64'));
   return { algorithm: alg, value: `${sum.digest().toString('base64')}-${parts.length}`, type: 'COMPOSITE' };
-}
-
-
-type AnyDb = { get(key: never): unknown; put(key: never, value: never): unknown; remove(key: never): unknown };
-
-/** Writes of one command, visible to its own reads, applied to LMDB only on success. */
-class WriteBuffer {
-  private readonly writes = new Map<string, { db: AnyDb; key: unknown; value: unknown }>();
-  private readonly ids = new Map<AnyDb, number>();
-
-  private id(db: AnyDb, key: unknown): string {
-    let n = this.ids.get(db);
-    if (n === undefined) this.ids.set(db, (n = this.ids.size));
-    return `${n}:${Buffer.isBuffer(key) ? key.toString('hex') : String(key)}`;
-  }
-
-  get<V, K>(db: { get(key: K): V | undefined }, key: K): V | undefined {
-    const w = this.writes.get(this.id(db as unknown as AnyDb, key));
-    if (w) return w.value as V | undefined;
-    return db.get(key);
-  }
-
-  put<V, K>(db: { put(key: K, value: V): unknown }, key: K, value: V): void {
-    this.writes.set(this.id(db as unknown as AnyDb, key), { db: db as unknown as AnyDb, key, value });
-  }
-
-  remove<K>(db: { remove(key: K): unknown }, key: K): void {
-    this.writes.set(this.id(db as unknown as AnyDb, key), { db: db as unknown as AnyDb, key, value: undefined });
-  }
-
-  flush(): void {
-    for (const { db, key, value } of this.writes.values()) {
-      if (value === undefined) db.remove(key as never);
-      else db.put(key as never, value as never);
-    }
-  }
 }

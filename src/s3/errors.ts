@@ -56,6 +56,8 @@ const table = {
   InvalidURI: [400, 'Couldn\'t parse the specified URI.'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
   UnexpectedContent: [400, 'This request does not support content.'],
+  ObjectLockConfigurationNotFoundError: [404, 'Object Lock configuration does not exist for this bucket'],
+  NoSuchObjectLockConfiguration: [404, 'The specified object does not have a ObjectLock configuration'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type S3ErrorCode = keyof typeof table;

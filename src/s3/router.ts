@@ -26,6 +26,14 @@ import { listParts } from './operations/list-parts.js';
 import { putBucketLifecycleConfiguration } from './operations/put-bucket-lifecycle-configuration.js';
 import { getBucketLifecycleConfiguration } from './operations/get-bucket-lifecycle-configuration.js';
 import { deleteBucketLifecycle } from './operations/delete-bucket-lifecycle.js';
+import { putBucketVersioning } from './operations/put-bucket-versioning.js';
+import { listObjectVersions } from './operations/list-object-versions.js';
+import { putObjectLockConfiguration } from './operations/put-object-lock-configuration.js';
+import { getObjectLockConfiguration } from './operations/get-object-lock-configuration.js';
+import { putObjectRetention } from './operations/put-object-retention.js';
+import { getObjectRetention } from './operations/get-object-retention.js';
+import { putObjectLegalHold } from './operations/put-object-legal-hold.js';
+import { getObjectLegalHold } from './operations/get-object-legal-hold.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -48,6 +56,10 @@ const routes: Route[] = [
   { name: 'PutBucketLifecycleConfiguration', method: 'PUT', level: 'bucket', query: ['lifecycle'], op: putBucketLifecycleConfiguration },
   { name: 'DeleteBucketLifecycle', method: 'DELETE', level: 'bucket', query: ['lifecycle'], op: deleteBucketLifecycle },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
+  { name: 'ListObjectVersions', method: 'GET', level: 'bucket', query: ['versions'], op: listObjectVersions },
+  { name: 'PutBucketVersioning', method: 'PUT', level: 'bucket', query: ['versioning'], op: putBucketVersioning },
+  { name: 'GetObjectLockConfiguration', method: 'GET', level: 'bucket', query: ['object-lock'], op: getObjectLockConfiguration },
+  { name: 'PutObjectLockConfiguration', method: 'PUT', level: 'bucket', query: ['object-lock'], op: putObjectLockConfiguration },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },
   { name: 'CreateBucket', method: 'PUT', level: 'bucket', op: createBucket },
@@ -55,6 +67,10 @@ const routes: Route[] = [
   { name: 'HeadBucket', method: 'HEAD', level: 'bucket', op: headBucket },
   { name: 'DeleteObjects', method: 'POST', level: 'bucket', query: ['delete'], op: deleteObjects },
 
+  { name: 'PutObjectRetention', method: 'PUT', level: 'object', query: ['retention'], op: putObjectRetention },
+  { name: 'GetObjectRetention', method: 'GET', level: 'object', query: ['retention'], op: getObjectRetention },
+  { name: 'PutObjectLegalHold', method: 'PUT', level: 'object', query: ['legal-hold'], op: putObjectLegalHold },
+  { name: 'GetObjectLegalHold', method: 'GET', level: 'object', query: ['legal-hold'], op: getObjectLegalHold },
   { name: 'UploadPartCopy', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', op: uploadPartCopy },
   { name: 'UploadPart', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], op: uploadPart },
   { name: 'CopyObject', method: 'PUT', level: 'object', header: 'x-amz-copy-source', op: copyObject },

@@ -32,6 +32,7 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   });
   const object = await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx));
   setChecksumResponse(ctx, object.checksum);
+  if (object.seq !== undefined) ctx.koa.set('x-amz-version-id', object.versionId ?? 'null');
   sendXml(ctx, 'CompleteMultipartUploadResult', {
     Location: `/${bucket}/${key}`,
     Bucket: bucket,

@@ -1,6 +1,8 @@
 // CopyObject — https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
 // Copies by reference: the new manifest shares the source's chunks. COPY keeps the
 // source's metadata, REPLACE takes the request's; copying onto itself needs REPLACE.
+// The source may be a version (?versionId in x-amz-copy-source); the copy is a new version
+// of the destination and takes Object Lock settings only from this request's headers.
 
 import { caller, header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
@@ -10,16 +12,20 @@ import { attributesFromHeaders } from '../object-headers.js';
 import { copySource } from './copy-source.js';
 import { isoDate, sendXml } from './respond.js';
 import { writeConditions } from './write-checks.js';
+import { lockFromHeaders, setVersionHeader } from './versioning.js';
 
 export async function copyObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
-  checkOwner(ctx, bucket);
+  const b = checkOwner(ctx, bucket);
   const src = copySource(ctx);
+  const lock = lockFromHeaders(ctx, b);
   const directive = (header(ctx, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.');
   if (src.size > limits.putObjectSizeBytesMax) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
   const storageClass = header(ctx, 'x-amz-storage-class');
-  if (src.bucket === bucket && src.key === key && directive === 'COPY' && storageClass === undefined) {
+  // Copying an older version onto its own key is how a version is restored: allowed.
+  const namedVersion = /[?&]versionId=/.test(header(ctx, 'x-amz-copy-source') ?? '');
+  if (src.bucket === bucket && src.key === key && !namedVersion && directive === 'COPY' && storageClass === undefined) {
     throw new S3Error(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -30,6 +36,8 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
     const sc = attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)).storageClass;
     attrs = { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, ...(sc ? { storageClass: sc } : {}) };
   }
-  const object = await ctx.svc.objects.copyObject(src, bucket, key, attrs, writeConditions(ctx));
+  const object = await ctx.svc.objects.copyObject(src, bucket, key, attrs, writeConditions(ctx), lock);
+  setVersionHeader(ctx, src, 'x-amz-copy-source-version-id');
+  setVersionHeader(ctx, object);
   sendXml(ctx, 'CopyObjectResult', { LastModified: isoDate(object.lastModifiedMs), ETag: `"${object.etag}"` });
 }

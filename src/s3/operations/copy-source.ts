@@ -1,4 +1,6 @@
-// x-amz-copy-source: "bucket/key" or "/bucket/key", URL-encoded, optional ?versionId.
+// x-amz-copy-source: "bucket/key" or "/bucket/key", URL-encoded, optional ?versionId
+// (a version of the source; naming a delete marker is 400 InvalidRequest, a key whose latest
+// is a delete marker is 404 NoSuchKey, as on AWS).
 // The bucket is the first segment as sent; ".." is part of the key and never climbs into
 // another bucket (CVE-2026-55874).
 
@@ -26,9 +28,10 @@ export function copySource(ctx: S3Ctx): ObjectRecord {
   }
   if (Buffer.byteLength(key) > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
   const versionId = query.get('versionId');
-  if (versionId !== null && versionId !== 'null') throw new S3Error('NoSuchVersion');
+  if (versionId !== null && (versionId === '' || versionId.length > limits.versionIdLengthMax)) throw new S3Error('InvalidArgument', 'Invalid version id specified');
   checkOwner(ctx, bucket);
-  const o = ctx.svc.objects.getObject(bucket, key);
+  const o = versionId !== null ? ctx.svc.objects.getObjectVersion(bucket, key, versionId) : ctx.svc.objects.getObject(bucket, key);
+  if (o.deleteMarker) throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.');
   checkReadPreconditions(ctx.koa.req.headers, o, ctx.svc.now(), 'x-amz-copy-source-');
   return o;
 }

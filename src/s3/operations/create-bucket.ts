@@ -1,7 +1,9 @@
 // CreateBucket — https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
 // Re-creating a bucket you own answers 200 in us-east-1 and BucketAlreadyOwnedByYou elsewhere.
+// x-amz-bucket-object-lock-enabled: true creates the bucket with Object Lock, which turns
+// versioning on for good.
 
-import { caller, requireBucket, type S3Ctx } from '../context.js';
+import { caller, header, requireBucket, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import { validBucketName } from '../addressing.js';
 import { readSmallBody } from '../body.js';
@@ -21,7 +23,8 @@ export async function createBucket(ctx: S3Ctx): Promise<void> {
     if (loc !== undefined && loc !== '') region = loc;
   }
   if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new S3Error('InvalidLocationConstraint');
-  await ctx.svc.objects.createBucket(caller(ctx), bucket, region);
+  const lock = header(ctx, 'x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true';
+  await ctx.svc.objects.createBucket(caller(ctx), bucket, region, lock ? { versioning: 'Enabled', objectLock: { enabled: true } } : undefined);
   ctx.koa.set('Location', `/${bucket}`);
   sendEmpty(ctx, 200);
 }

@@ -1,8 +1,12 @@
 // DeleteObjects — https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
 // Accepted with Content-MD5, with an x-amz-checksum-* header, or with neither (new SDKs
 // send a checksum and no Content-MD5). Up to 1000 keys; Quiet lists only the errors.
+// Each entry may name a VersionId; results carry DeleteMarker / DeleteMarkerVersionId as
+// AWS reports them, and x-amz-bypass-governance-retention applies to every entry.
 
-import { requireBucket, header, type S3Ctx } from '../context.js';
+import { caller, requireBucket, header, type S3Ctx } from '../context.js';
+import { bypassGovernance } from './versioning.js';
+import type { DeleteOutcome } from '../../metadata/versions.js';
 import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
@@ -29,19 +33,31 @@ export async function deleteObjects(ctx: S3Ctx): Promise<void> {
   const objects = (del['Object'] as Record<string, unknown>[] | undefined) ?? [];
   if (objects.length === 0 || objects.length > limits.deleteObjectsKeysMax) throw new S3Error('MalformedXML');
   const quiet = xmlText(del['Quiet'])?.toLowerCase() === 'true';
+  const bypass = bypassGovernance(ctx);
   const deleted: Record<string, unknown>[] = [];
   const errors: Record<string, unknown>[] = [];
   for (const o of objects) {
     const key = typeof o === 'object' ? xmlText(o['Key']) : undefined;
     if (key === undefined) throw new S3Error('MalformedXML');
+    const versionId = xmlText(o['VersionId']);
     try {
       if (Buffer.byteLength(key) > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
-      await ctx.svc.objects.deleteObject(bucket, key);
-      if (!quiet) deleted.push({ Key: key });
+      if (versionId !== undefined && (versionId === '' || versionId.length > limits.versionIdLengthMax)) throw new S3Error('InvalidArgument', 'Invalid version id specified');
+      const out = await ctx.svc.objects.deleteObject(bucket, key, { owner: caller(ctx), bypassGovernance: bypass, ...(versionId !== undefined ? { versionId } : {}) });
+      if (!quiet) deleted.push(deletedEntry(key, versionId, out));
     } catch (err) {
       const e = toS3Error(err) ?? new S3Error('InternalError');
-      errors.push({ Key: key, Code: e.code, Message: e.message });
+      errors.push({ Key: key, ...(versionId !== undefined ? { VersionId: versionId } : {}), Code: e.code, Message: e.message });
     }
   }
   sendXml(ctx, 'DeleteResult', { Deleted: deleted, Error: errors });
+}
+
+/** A <Deleted> entry: a named version echoes VersionId; a delete marker made or removed says so. */
+function deletedEntry(key: string, versionId: string | undefined, out: DeleteOutcome): Record<string, unknown> {
+  return {
+    Key: key,
+    ...(versionId !== undefined ? { VersionId: versionId } : {}),
+    ...(out.deleteMarker ? { DeleteMarker: true, DeleteMarkerVersionId: out.versionId ?? 'null' } : {}),
+  };
 }

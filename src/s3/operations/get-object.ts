@@ -1,7 +1,9 @@
 // GetObject — https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
 // HeadObject — https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
 // Range (single, suffix, open), several ranges answered with the whole object as AWS
-// does, preconditions, response-* overrides and partNumber.
+// does, preconditions, response-* overrides, partNumber and versionId. A key whose latest
+// version is a delete marker is 404 NoSuchKey with x-amz-delete-marker: true; a versionId
+// naming a delete marker is 405 MethodNotAllowed with the same header.
 
 import { Readable } from 'node:stream';
 import { header, requireKey, type S3Ctx } from '../context.js';
@@ -10,6 +12,8 @@ import { checkOwner } from './access.js';
 import { applyResponseOverrides, checkReadPreconditions, parseRange, setObjectHeaders, type ByteRange } from '../object-headers.js';
 import type { ObjectRecord } from '../../metadata/records.js';
 import { limits } from '../../limits.js';
+import { MetadataError } from '../../metadata/errors.js';
+import { deleteMarkerHeaders, setLockHeaders, setVersionHeader, versionIdParam } from './versioning.js';
 
 function partRange(o: ObjectRecord, partNumberRaw: string): ByteRange {
   if (!/^\d+$/.test(partNumberRaw)) throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
@@ -27,10 +31,28 @@ function partRange(o: ObjectRecord, partNumberRaw: string): ByteRange {
   throw new S3Error('InvalidPart', 'The requested partnumber is not satisfiable');
 }
 
+/** The version a GET/HEAD reads, or the S3 error a delete marker in its place calls for. */
+export function readVersion(ctx: S3Ctx, bucket: string, key: string): ObjectRecord {
+  const versionId = versionIdParam(ctx);
+  if (versionId !== undefined) {
+    const o = ctx.svc.objects.getObjectVersion(bucket, key, versionId);
+    if (o.deleteMarker) throw new S3Error('MethodNotAllowed', undefined, { headers: deleteMarkerHeaders(o) });
+    return o;
+  }
+  try {
+    return ctx.svc.objects.getObject(bucket, key);
+  } catch (err) {
+    if (!(err instanceof MetadataError && err.code === 'NoSuchKey')) throw err;
+    const newest = ctx.svc.objects.newestVersion(bucket, key);
+    if (newest?.deleteMarker) throw new S3Error('NoSuchKey', undefined, { headers: deleteMarkerHeaders(newest) });
+    throw err;
+  }
+}
+
 async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   const { bucket, key } = requireKey(ctx);
-  checkOwner(ctx, bucket);
-  const o = ctx.svc.objects.getObject(bucket, key);
+  const b = checkOwner(ctx, bucket);
+  const o = readVersion(ctx, bucket, key);
   checkReadPreconditions(ctx.koa.req.headers, o, ctx.svc.now());
   const partNumber = ctx.query.get('partNumber');
   const rangeHeader = header(ctx, 'range');
@@ -38,6 +60,8 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   const range = partNumber !== null ? partRange(o, partNumber) : parseRange(rangeHeader, o.size);
   setObjectHeaders(ctx.koa, o, header(ctx, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && !range);
   applyResponseOverrides(ctx.koa, ctx.query);
+  setVersionHeader(ctx, o, 'x-amz-version-id', b);
+  setLockHeaders(ctx, o);
   const start = range?.start ?? 0;
   const end = range?.endExclusive ?? o.size;
   if (range) {

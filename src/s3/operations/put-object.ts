@@ -1,6 +1,8 @@
 // PutObject — https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
 // The body streams through the pipeline; Content-MD5 and x-amz-checksum-* (header or
-// trailer) are verified before the commit, so a mismatch stores nothing.
+// trailer) are verified before the commit, so a mismatch stores nothing. In a versioned
+// bucket the write is a new version (x-amz-version-id); x-amz-object-lock-* headers set the
+// new version's retention and legal hold.
 
 import { caller, requireKey, type S3Ctx } from '../context.js';
 import { limits } from '../../limits.js';
@@ -9,12 +11,15 @@ import { sendEmpty } from './respond.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { objectBody } from '../body.js';
 import { bodyChecks, writeConditions, setChecksumResponse } from './write-checks.js';
+import { lockFromHeaders, setVersionHeader } from './versioning.js';
 
 export async function putObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
-  checkOwner(ctx, bucket);
+  const b = checkOwner(ctx, bucket);
   const headers = ctx.koa.req.headers;
   const attrs = attributesFromHeaders(headers, caller(ctx));
+  const lock = lockFromHeaders(ctx, b);
+  if (lock) attrs.config = lock;
   const conditions = writeConditions(ctx);
   const checks = bodyChecks(ctx);
   const body = objectBody(ctx, limits.putObjectSizeBytesMax);
@@ -27,5 +32,6 @@ export async function putObject(ctx: S3Ctx): Promise<void> {
   );
   ctx.koa.set('ETag', `"${object.etag}"`);
   setChecksumResponse(ctx, object.checksum);
+  setVersionHeader(ctx, object);
   sendEmpty(ctx, 200);
 }
