@@ -1,6 +1,8 @@
 // The lifecycle worker: a periodic pass over every bucket that has a lifecycle
-// configuration, expiring current objects (Expiration Days/Date) and aborting incomplete
-// multipart uploads (AbortIncompleteMultipartUpload) that their rules make due. It acts
+// configuration, expiring current objects (Expiration Days/Date), removing noncurrent
+// versions (NoncurrentVersionExpiration) and expired object delete markers (a delete marker
+// that is a key's only version), and aborting incomplete multipart uploads
+// (AbortIncompleteMultipartUpload) that their rules make due. It acts
 // only through the object and multipart services, like any client would, so versioning
 // (a delete marker instead of a removal) and refcounts are handled where they live.
 //
@@ -10,7 +12,8 @@
 import type { Logger } from 'pino';
 import type { ObjectService } from '../gateway/object-service.js';
 import type { MultipartService } from '../gateway/multipart.js';
-import type { LifecycleRule } from '../metadata/records.js';
+import type { LifecycleRule, ObjectRecord } from '../metadata/records.js';
+import { shownVersionId } from '../metadata/versions.js';
 import { MetadataError } from '../metadata/errors.js';
 import { limits } from '../limits.js';
 import { dueAfterDays, expirationDueMs, matches, rulePrefix } from './rules.js';
@@ -28,10 +31,16 @@ export interface LifecycleReport {
   buckets: number;
   examined: number;
   expired: number;
+  versionsRemoved: number;
+  deleteMarkersRemoved: number;
   uploadsAborted: number;
 }
 
 const PAGE = 1000;
+
+function toS3Code(err: unknown): string | undefined {
+  return err instanceof MetadataError ? err.code : undefined;
+}
 
 export class LifecycleWorker {
   /** Where the next pass resumes, per bucket and rule, when the last one hit the bound. */
@@ -47,7 +56,7 @@ export class LifecycleWorker {
   }
 
   private async pass(): Promise<LifecycleReport> {
-    const report: LifecycleReport = { buckets: 0, examined: 0, expired: 0, uploadsAborted: 0 };
+    const report: LifecycleReport = { buckets: 0, examined: 0, expired: 0, versionsRemoved: 0, deleteMarkersRemoved: 0, uploadsAborted: 0 };
     for (const bucket of this.d.objects.bucketsWithConfig('lifecycle')) {
       const rules = bucket.config?.lifecycle ?? [];
       report.buckets++;
@@ -57,6 +66,9 @@ export class LifecycleWorker {
         try {
           if (rule.expiration?.days !== undefined || rule.expiration?.dateMs !== undefined) {
             await this.expireCurrent(bucket.name, rule, report, budget);
+          }
+          if (bucket.config?.versioning !== undefined && (rule.noncurrentVersionExpiration || rule.expiration)) {
+            await this.expireVersions(bucket.name, rule, report, budget);
           }
           if (rule.abortIncompleteMultipartUploadDays !== undefined) await this.abortUploads(bucket.name, rule, report, budget);
         } catch (err) {
@@ -92,6 +104,81 @@ export class LifecycleWorker {
         this.cursors.set(cursorKey, after);
         return;
       }
+    }
+  }
+
+  /**
+   * Walks the rule's keys version by version (newest first per key). A version stops being
+   * current when the next newer one was written, so that one's time starts its noncurrent
+   * days; the newest `newerNoncurrentVersions` noncurrent versions are kept. A key whose only
+   * version is a delete marker has an expired object delete marker, removed when the rule asks
+   * for it (ExpiredObjectDeleteMarker, or Expiration Days elapsed since the marker).
+   */
+  private async expireVersions(bucket: string, rule: LifecycleRule, report: LifecycleReport, budget: { left: number }): Promise<void> {
+    const prefix = rulePrefix(rule);
+    const nc = rule.noncurrentVersionExpiration;
+    const cursorKey = `${bucket}\0${rule.id}\0versions`;
+    let keyMarker = this.cursors.get(cursorKey) ?? '';
+    let versionIdMarker = '';
+    let lastFinishedKey = keyMarker;
+    let group: { key: string; newerMs: number; noncurrentKept: number; soleMarker?: ObjectRecord } | undefined;
+    const finishGroup = async () => {
+      const dm = group?.soleMarker;
+      if (group) lastFinishedKey = group.key;
+      group = undefined;
+      if (!dm || !this.markerExpired(rule, dm)) return;
+      if (await this.removeVersion(bucket, dm)) report.deleteMarkersRemoved++;
+    };
+    for (;;) {
+      const page = this.d.objects.listObjectVersions(bucket, { prefix, delimiter: '', keyMarker, versionIdMarker, maxKeys: Math.min(PAGE, budget.left) });
+      for (const v of page.entries) {
+        report.examined++;
+        budget.left--;
+        keyMarker = v.key;
+        versionIdMarker = shownVersionId(v);
+        if (group?.key !== v.key) {
+          await finishGroup();
+          group = { key: v.key, newerMs: v.lastModifiedMs, noncurrentKept: 0, ...(v.deleteMarker ? { soleMarker: v } : {}) };
+          continue;
+        }
+        delete group.soleMarker;
+        const noncurrentSinceMs = group.newerMs;
+        group.newerMs = v.lastModifiedMs;
+        if (!nc || !matches(rule, { key: v.key, size: v.size, tags: v.config?.tagging ?? {} })) continue;
+        if (group.noncurrentKept < (nc.newerNoncurrentVersions ?? 0)) {
+          group.noncurrentKept++;
+          continue;
+        }
+        if (dueAfterDays(noncurrentSinceMs, nc.noncurrentDays, this.d.dayMs) > this.d.now()) continue;
+        if (await this.removeVersion(bucket, v)) report.versionsRemoved++;
+      }
+      if (!page.isTruncated) break;
+      // Out of budget mid-bucket: the last key's versions may continue on the next page, so
+      // the next pass resumes after the last key seen whole.
+      if (budget.left <= 0) {
+        this.cursors.set(cursorKey, lastFinishedKey);
+        return;
+      }
+    }
+    await finishGroup();
+    this.cursors.delete(cursorKey);
+  }
+
+  private markerExpired(rule: LifecycleRule, dm: ObjectRecord): boolean {
+    if (!matches(rule, { key: dm.key, size: 0, tags: {} })) return false;
+    if (rule.expiration?.expiredObjectDeleteMarker) return true;
+    const days = rule.expiration?.days;
+    return days !== undefined && dueAfterDays(dm.lastModifiedMs, days, this.d.dayMs) <= this.d.now();
+  }
+
+  /** Permanently deletes one version; a version under Object Lock is left alone. */
+  private async removeVersion(bucket: string, v: ObjectRecord): Promise<boolean> {
+    try {
+      await this.d.objects.deleteObject(bucket, v.key, { versionId: shownVersionId(v) });
+      return true;
+    } catch (err) {
+      if (toS3Code(err) === 'AccessDenied' || toS3Code(err) === 'NoSuchVersion' || toS3Code(err) === 'NoSuchKey') return false;
+      throw err;
     }
   }
 

@@ -8,6 +8,7 @@
 import { Readable } from 'node:stream';
 import { header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
+import { setExpirationHeader } from './expiration-header.js';
 import { checkOwner } from './access.js';
 import { applyResponseOverrides, checkReadPreconditions, parseRange, setObjectHeaders, type ByteRange } from '../object-headers.js';
 import type { ObjectRecord } from '../../metadata/records.js';
@@ -62,6 +63,7 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   applyResponseOverrides(ctx.koa, ctx.query);
   setVersionHeader(ctx, o, 'x-amz-version-id', b);
   setLockHeaders(ctx, o);
+  setExpirationHeader(ctx, b, o);
   const start = range?.start ?? 0;
   const end = range?.endExclusive ?? o.size;
   if (range) {

@@ -12,6 +12,7 @@ import { attributesFromHeaders } from '../object-headers.js';
 import { objectBody } from '../body.js';
 import { bodyChecks, writeConditions, setChecksumResponse } from './write-checks.js';
 import { lockFromHeaders, setVersionHeader } from './versioning.js';
+import { setExpirationHeader } from './expiration-header.js';
 
 export async function putObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -33,5 +34,6 @@ export async function putObject(ctx: S3Ctx): Promise<void> {
   ctx.koa.set('ETag', `"${object.etag}"`);
   setChecksumResponse(ctx, object.checksum);
   setVersionHeader(ctx, object);
+  setExpirationHeader(ctx, b, object);
   sendEmpty(ctx, 200);
 }
