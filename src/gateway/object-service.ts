@@ -39,6 +39,8 @@ export interface ObjectAttributes {
   headers: Record<string, string>;
   userMeta: Record<string, string>;
   storageClass?: string;
+  /** x-amz-tagging: the object's tags, set with the object in the same command. */
+  tagging?: Record<string, string>;
 }
 
 export interface PutBody {
@@ -205,6 +207,7 @@ export class ObjectService {
         chunks: written.chunks,
         ...(written.inline ? { inline: written.inline } : {}),
         ...(checksum ? { checksum: { algorithm: checksum.algorithm, value: checksum.base64, type: 'FULL_OBJECT' as const } } : {}),
+        ...(attrs.tagging ? { config: { tagging: attrs.tagging } } : {}),
       };
       await this.apply({ type: 'PutObject', object, newChunks: written.newChunks, conditions, nowMs: object.lastModifiedMs });
       return object;

@@ -47,6 +47,7 @@ export function createS3App(deps: S3AppDeps): Koa {
       identity: null,
       payload: { kind: 'unsigned' },
       svc: deps.services,
+      credentials: deps.credentials,
       operation: 'Unknown',
     };
     try {
@@ -59,9 +60,10 @@ export function createS3App(deps: S3AppDeps): Koa {
         ...(addr.virtualHost && ctx.bucket !== undefined ? { virtualHostBucket: ctx.bucket } : {}),
       });
       ctx.payload = auth.payload;
-      if (auth.anonymous) throw new S3Error('AccessDenied');
-      ctx.identity = auth.accessKeyId;
       const r = route(koa.req.method ?? 'GET', ctx.bucket, ctx.key, ctx.query, koa.req.headers);
+      // POST Object carries its credentials in the form (policy + signature): the operation authenticates.
+      if (auth.anonymous && !r?.authInBody) throw new S3Error('AccessDenied');
+      ctx.identity = auth.anonymous ? null : auth.accessKeyId;
       if (!r) throw new S3Error(koa.req.method === 'OPTIONS' || koa.req.method === 'PATCH' ? 'MethodNotAllowed' : 'NotImplemented');
       ctx.operation = r.name;
       await r.op(ctx);

@@ -8,6 +8,7 @@ import { S3Error } from './errors.js';
 import type { ObjectAttributes } from '../gateway/object-service.js';
 import type { ObjectRecord } from '../metadata/records.js';
 import { checksumHeader, parseChecksumAlgorithm } from '../pipeline/checksums.js';
+import { parseTaggingHeader } from './tagging.js';
 
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
 
@@ -40,12 +41,14 @@ export function attributesFromHeaders(h: Headers, owner: string): ObjectAttribut
   }
   if (metaBytes > limits.userMetadataBytesMax) throw new S3Error('MetadataTooLarge');
   const storageClass = one(h, 'x-amz-storage-class');
+  const tagging = one(h, 'x-amz-tagging');
   return {
     owner,
     contentType: one(h, 'content-type') ?? 'binary/octet-stream',
     headers,
     userMeta,
     ...(storageClass ? { storageClass: s3StorageClass(storageClass) } : {}),
+    ...(tagging !== undefined ? { tagging: parseTaggingHeader(tagging) } : {}),
   };
 }
 

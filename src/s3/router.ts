@@ -23,6 +23,7 @@ import { uploadPartCopy } from './operations/upload-part-copy.js';
 import { completeMultipartUpload } from './operations/complete-multipart-upload.js';
 import { abortMultipartUpload } from './operations/abort-multipart-upload.js';
 import { listParts } from './operations/list-parts.js';
+import { postObject } from './operations/post-object.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -34,6 +35,8 @@ interface Route {
   query?: string[];
   header?: string;
   op: Operation;
+  /** The request authenticates in its body (POST Object's signed form), so app.ts lets an anonymous one through. */
+  authInBody?: boolean;
 }
 
 const routes: Route[] = [
@@ -48,6 +51,7 @@ const routes: Route[] = [
   { name: 'DeleteBucket', method: 'DELETE', level: 'bucket', op: deleteBucket },
   { name: 'HeadBucket', method: 'HEAD', level: 'bucket', op: headBucket },
   { name: 'DeleteObjects', method: 'POST', level: 'bucket', query: ['delete'], op: deleteObjects },
+  { name: 'PostObject', method: 'POST', level: 'bucket', op: postObject, authInBody: true },
 
   { name: 'UploadPartCopy', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', op: uploadPartCopy },
   { name: 'UploadPart', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], op: uploadPart },
