@@ -21,6 +21,17 @@ export interface BucketRecord {
  */
 export interface BucketConfig {
   tagging?: Record<string, string>;
+  cors?: CorsRuleRecord[];
+}
+
+/** One CORSRule as PutBucketCors validated it (src/s3/cors.ts). */
+export interface CorsRuleRecord {
+  id?: string;
+  allowedMethods: string[];
+  allowedOrigins: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number;
 }
 
 /**

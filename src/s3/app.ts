@@ -13,6 +13,7 @@ import type { S3Ctx, S3Services } from './context.js';
 import { S3Error } from './errors.js';
 import { toS3Error } from './error-mapping.js';
 import { route } from './router.js';
+import { applyCors } from './cors.js';
 import { renderXml } from './xml.js';
 import type { S3Metrics } from '../admin/metrics.js';
 
@@ -55,6 +56,8 @@ export function createS3App(deps: S3AppDeps): Koa {
       ctx.bucket = addr.bucket;
       ctx.key = addr.key;
       ctx.query = new URLSearchParams(addr.rawQuery);
+      // CORS: answers a preflight (no credentials needed), or sets Access-Control-* for an allowed Origin.
+      if (applyCors(ctx)) return;
       const auth = authenticate(authRequestFromIncoming(koa.req), deps.credentials, deps.services.now(), {
         signingKeys,
         ...(addr.virtualHost && ctx.bucket !== undefined ? { virtualHostBucket: ctx.bucket } : {}),

@@ -24,6 +24,9 @@ import { completeMultipartUpload } from './operations/complete-multipart-upload.
 import { abortMultipartUpload } from './operations/abort-multipart-upload.js';
 import { listParts } from './operations/list-parts.js';
 import { postObject } from './operations/post-object.js';
+import { getBucketCors } from './operations/get-bucket-cors.js';
+import { putBucketCors } from './operations/put-bucket-cors.js';
+import { deleteBucketCors } from './operations/delete-bucket-cors.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -45,6 +48,9 @@ const routes: Route[] = [
   { name: 'GetBucketLocation', method: 'GET', level: 'bucket', query: ['location'], op: getBucketLocation },
   { name: 'GetBucketVersioning', method: 'GET', level: 'bucket', query: ['versioning'], op: getBucketVersioning },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
+  { name: 'GetBucketCors', method: 'GET', level: 'bucket', query: ['cors'], op: getBucketCors },
+  { name: 'PutBucketCors', method: 'PUT', level: 'bucket', query: ['cors'], op: putBucketCors },
+  { name: 'DeleteBucketCors', method: 'DELETE', level: 'bucket', query: ['cors'], op: deleteBucketCors },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },
   { name: 'CreateBucket', method: 'PUT', level: 'bucket', op: createBucket },
