@@ -35,6 +35,7 @@ export class MultipartService {
       userMeta: attrs.userMeta,
       storageClass: this.objects.storageClass(attrs.storageClass).name,
       ...(checksum ? { checksumAlgorithm: checksum.algorithm, checksumType: checksum.type } : {}),
+      ...(attrs.tagging ? { tagging: attrs.tagging } : {}),
     };
     await this.deps.stateMachine.apply({ type: 'CreateUpload', upload });
     return upload;

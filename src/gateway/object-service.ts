@@ -236,6 +236,7 @@ export class ObjectService {
           ? { owner: attrs.owner, contentType: attrs.contentType, headers: attrs.headers, userMeta: attrs.userMeta }
           : {}),
         storageClass: attrs?.storageClass ? this.storageClass(attrs.storageClass).name : src.storageClass,
+        ...(attrs?.tagging !== undefined ? { config: { ...src.config, tagging: attrs.tagging } } : {}),
       };
       await this.apply({ type: 'PutObject', object, newChunks: [], conditions, nowMs: object.lastModifiedMs });
       return object;

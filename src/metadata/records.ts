@@ -108,6 +108,7 @@ export interface UploadRecord {
   storageClass: string;
   checksumAlgorithm?: string;
   checksumType?: ChecksumType;
+  tagging?: Record<string, string>;  // x-amz-tagging of CreateMultipartUpload, the object's tags on completion
 }
 
 export interface PartRecord {

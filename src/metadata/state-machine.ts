@@ -191,6 +191,7 @@ export class StateMachine {
       storageClass: upload.storageClass,
       chunks,
       parts: chosen.map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag, ...(p.checksum ? { checksum: p.checksum } : {}) })),
+      ...(upload.tagging ? { config: { tagging: upload.tagging } } : {}),
     };
     const composite = upload.checksumAlgorithm ? compositeChecksum(upload.checksumAlgorithm, chosen) : undefined;
     if (composite) object.checksum = composite;

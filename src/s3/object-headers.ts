@@ -83,6 +83,8 @@ export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum
     koa.set('x-amz-checksum-type', o.checksum.type);
   }
   if (o.parts) koa.set('x-amz-mp-parts-count', String(o.parts.length));
+  const tagCount = Object.keys(o.config?.tagging ?? {}).length;
+  if (tagCount > 0) koa.set('x-amz-tagging-count', String(tagCount));
 }
 
 const OVERRIDES: Record<string, string> = {

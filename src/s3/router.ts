@@ -27,6 +27,8 @@ import { postObject } from './operations/post-object.js';
 import { getBucketCors } from './operations/get-bucket-cors.js';
 import { putBucketCors } from './operations/put-bucket-cors.js';
 import { deleteBucketCors } from './operations/delete-bucket-cors.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './operations/object-tagging.js';
+import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './operations/bucket-tagging.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -51,6 +53,9 @@ const routes: Route[] = [
   { name: 'GetBucketCors', method: 'GET', level: 'bucket', query: ['cors'], op: getBucketCors },
   { name: 'PutBucketCors', method: 'PUT', level: 'bucket', query: ['cors'], op: putBucketCors },
   { name: 'DeleteBucketCors', method: 'DELETE', level: 'bucket', query: ['cors'], op: deleteBucketCors },
+  { name: 'GetBucketTagging', method: 'GET', level: 'bucket', query: ['tagging'], op: getBucketTagging },
+  { name: 'PutBucketTagging', method: 'PUT', level: 'bucket', query: ['tagging'], op: putBucketTagging },
+  { name: 'DeleteBucketTagging', method: 'DELETE', level: 'bucket', query: ['tagging'], op: deleteBucketTagging },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },
   { name: 'CreateBucket', method: 'PUT', level: 'bucket', op: createBucket },
@@ -59,6 +64,9 @@ const routes: Route[] = [
   { name: 'DeleteObjects', method: 'POST', level: 'bucket', query: ['delete'], op: deleteObjects },
   { name: 'PostObject', method: 'POST', level: 'bucket', op: postObject, authInBody: true },
 
+  { name: 'GetObjectTagging', method: 'GET', level: 'object', query: ['tagging'], op: getObjectTagging },
+  { name: 'PutObjectTagging', method: 'PUT', level: 'object', query: ['tagging'], op: putObjectTagging },
+  { name: 'DeleteObjectTagging', method: 'DELETE', level: 'object', query: ['tagging'], op: deleteObjectTagging },
   { name: 'UploadPartCopy', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', op: uploadPartCopy },
   { name: 'UploadPart', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], op: uploadPart },
   { name: 'CopyObject', method: 'PUT', level: 'object', header: 'x-amz-copy-source', op: copyObject },

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { errorName } from '../support/errors.js';
 import { startTestServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
 import { md5hex, randomBytesSeeded, streamToBuffer } from '../support/bytes.js';
@@ -90,6 +90,8 @@ describe('POST Object (browser form upload)', () => {
     const data = await streamToBuffer(got.Body);
     assert.equal(data.length, body.length);
     assert.equal(createHash('sha256').update(data).digest('hex'), createHash('sha256').update(body).digest('hex'));
+    const tags = await t.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'uploads/photo.png' }));
+    assert.deepEqual(tags.TagSet, [{ Key: 'team', Value: 'web' }]);
   });
 
   test('the legacy V2 signature (AWSAccessKeyId + signature) works and answers 204 by default', async () => {
