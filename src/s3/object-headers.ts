@@ -64,6 +64,11 @@ function s3StorageClass(v: string): string {
   }
 }
 
+/** The S3 name a Tessera class is reported as (x-amz-storage-class, listings, attributes). */
+export function s3StorageClassName(tesseraClass: string): string {
+  return tesseraClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : tesseraClass;
+}
+
 export function httpDate(ms: number): string {
   return new Date(ms).toUTCString();
 }
@@ -76,7 +81,7 @@ export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum
   koa.set('Accept-Ranges', 'bytes');
   for (const [k, v] of Object.entries(o.headers)) koa.set(k, v);
   for (const [k, v] of Object.entries(o.userMeta)) koa.set(`x-amz-meta-${k}`, v);
-  if (o.storageClass !== 'STANDARD') koa.set('x-amz-storage-class', o.storageClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : o.storageClass);
+  if (o.storageClass !== 'STANDARD') koa.set('x-amz-storage-class', s3StorageClassName(o.storageClass));
   if (withChecksum && o.checksum) {
     const alg = parseChecksumAlgorithm(o.checksum.algorithm);
     if (alg) koa.set(checksumHeader(alg), o.checksum.value);

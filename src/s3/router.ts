@@ -29,6 +29,7 @@ import { putBucketCors } from './operations/put-bucket-cors.js';
 import { deleteBucketCors } from './operations/delete-bucket-cors.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './operations/object-tagging.js';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './operations/bucket-tagging.js';
+import { getObjectAttributes } from './operations/get-object-attributes.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -66,6 +67,7 @@ const routes: Route[] = [
 
   { name: 'GetObjectTagging', method: 'GET', level: 'object', query: ['tagging'], op: getObjectTagging },
   { name: 'PutObjectTagging', method: 'PUT', level: 'object', query: ['tagging'], op: putObjectTagging },
+  { name: 'GetObjectAttributes', method: 'GET', level: 'object', query: ['attributes'], op: getObjectAttributes },
   { name: 'DeleteObjectTagging', method: 'DELETE', level: 'object', query: ['tagging'], op: deleteObjectTagging },
   { name: 'UploadPartCopy', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', op: uploadPartCopy },
   { name: 'UploadPart', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], op: uploadPart },
