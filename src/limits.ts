@@ -142,6 +142,21 @@ export const limits = Object.freeze({
   // A browser-form POST policy (base64 as sent) and its number of conditions.
   postPolicyBytesMax: 20 * 1024,
   postPolicyConditionsMax: 100,
+  // POST Object form fields before the file part: how many, and the bytes of one value and
+  // of all of them (a field holds at most the policy, which is capped above).
+  postFormFieldsMax: 100,
+  postFormFieldBytesMax: 24 * 1024,
+  postFormFieldsBytesMax: 64 * 1024,
+
+  // CORS configuration (AWS: at most 100 rules, a document of at most 64 KB).
+  corsRulesMax: 100,
+  corsConfigBytesMax: 64 * 1024,
+
+  // Tags (AWS): per object and per bucket; key and value lengths in Unicode characters.
+  objectTagsMax: 10,
+  bucketTagsMax: 50,
+  tagKeyCharsMax: 128,
+  tagValueCharsMax: 256,
 
   // Shutdown.
   shutdownGraceMs: 10_000,

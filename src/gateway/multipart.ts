@@ -3,7 +3,8 @@
 
 import type { WriteConditions } from '../metadata/commands.js';
 import { MetadataError } from '../metadata/errors.js';
-import type { ChecksumType, ObjectRecord, PartRecord, UploadRecord } from '../metadata/records.js';
+import type { ChecksumType, ObjectChecksum, ObjectRecord, PartRecord, UploadRecord } from '../metadata/records.js';
+import { uploadChecksum } from './upload-checksum.js';
 import { partKey, partPrefix, prefixEnd, uploadKey } from '../index/keys.js';
 import { bodyChecksum, type ObjectAttributes, type ObjectService, type PutBody } from './object-service.js';
 import type { ChecksumAlgorithm } from '../pipeline/checksums.js';
@@ -35,6 +36,7 @@ export class MultipartService {
       userMeta: attrs.userMeta,
       storageClass: this.objects.storageClass(attrs.storageClass).name,
       ...(checksum ? { checksumAlgorithm: checksum.algorithm, checksumType: checksum.type } : {}),
+      ...(attrs.tagging ? { tagging: attrs.tagging } : {}),
     };
     await this.deps.stateMachine.apply({ type: 'CreateUpload', upload });
     return upload;
@@ -107,8 +109,14 @@ export class MultipartService {
     uploadId: string,
     parts: { partNumber: number; etag: string; checksum?: string }[],
     conditions: WriteConditions,
+    verifyChecksum?: (c: ObjectChecksum | undefined) => void,
   ): Promise<ObjectRecord> {
-    this.getUpload(bucket, key, uploadId);
+    const upload = this.getUpload(bucket, key, uploadId);
+    // The object's checksum is computed here from the parts named (the state machine checks
+    // they exist with these ETags) and travels in the command, so every replica stores the same.
+    const chosen = parts.map((p) => (p.partNumber >= 1 && p.partNumber <= 0xffff ? this.deps.tables.parts.get(partKey(uploadId, p.partNumber)) : undefined));
+    const checksum = chosen.every((p, i) => p && p.etag === parts[i]!.etag) ? uploadChecksum(upload, chosen as PartRecord[]) : undefined;
+    verifyChecksum?.(checksum);
     const result = await this.deps.stateMachine.apply({
       type: 'CompleteUpload',
       bucket,
@@ -118,6 +126,7 @@ export class MultipartService {
       conditions,
       nowMs: this.deps.now(),
       versionNonce: this.objects.newVersionNonce(),
+      ...(checksum ? { checksum } : {}),
     });
     if (result.type !== 'object') throw new Error('CompleteUpload returned no object');
     return result.object;

@@ -44,6 +44,8 @@ export interface ObjectAttributes {
   storageClass?: string;
   /** Settings the new version starts with (Object Lock headers). */
   config?: ObjectConfig;
+  /** x-amz-tagging: the object's tags, set with the object in the same command. */
+  tagging?: Record<string, string>;
 }
 
 export interface PutBody {
@@ -235,7 +237,7 @@ export class ObjectService {
         userMeta: attrs.userMeta,
         storageClass: sc.name,
         chunks: written.chunks,
-        ...(attrs.config ? { config: attrs.config } : {}),
+        ...(attrs.config || attrs.tagging ? { config: { ...attrs.config, ...(attrs.tagging ? { tagging: attrs.tagging } : {}) } } : {}),
         ...(written.inline ? { inline: written.inline } : {}),
         ...(checksum ? { checksum: { algorithm: checksum.algorithm, value: checksum.base64, type: 'FULL_OBJECT' as const } } : {}),
       };
@@ -258,8 +260,10 @@ export class ObjectService {
     for (const c of src.chunks) this.deps.pins.pin(c.fp);
     try {
       const base: ObjectRecord = { ...src };
-      const config = copiedConfig(src.config);
-      if (config) base.config = config;
+      // The copy keeps the source's tags (x-amz-tagging-directive COPY) unless attrs replace
+      // them, never its retention or legal hold, and takes the lock headers given (`lock`).
+      const config: ObjectConfig = { ...copiedConfig(src.config), ...lock, ...(attrs?.tagging !== undefined ? { tagging: attrs.tagging } : {}) };
+      if (Object.keys(config).length > 0) base.config = config;
       else delete base.config;
       // The copy is a new version of its own: none of the source's version identity.
       delete base.seq;
@@ -273,7 +277,6 @@ export class ObjectService {
         ...(attrs
           ? { owner: attrs.owner, contentType: attrs.contentType, headers: attrs.headers, userMeta: attrs.userMeta }
           : {}),
-        ...(lock ? { config: { ...base.config, ...lock } } : {}),
         storageClass: attrs?.storageClass ? this.storageClass(attrs.storageClass).name : src.storageClass,
       };
       return await this.commit({ type: 'PutObject', object, newChunks: [], conditions, nowMs: object.lastModifiedMs, versionNonce: versionNonce() });

@@ -3,7 +3,7 @@
 // applying the same command sequence gives the same state on every replica; the Raft log
 // will carry them msgpack-encoded. Format version 1 (field `v` on the envelope).
 
-import type { BucketConfig, ChunkRecord, ObjectConfig, ObjectRecord, PartRecord, UploadRecord } from './records.js';
+import type { BucketConfig, ChunkRecord, ObjectChecksum, ObjectConfig, ObjectRecord, PartRecord, UploadRecord } from './records.js';
 
 /** A chunk the writer stored itself: inserted if absent, otherwise its refcount grows. */
 export interface NewChunk {
@@ -65,6 +65,8 @@ export type Command =
       conditions: WriteConditions;
       nowMs: number;
       versionNonce?: Uint8Array;
+      /** The object's checksum, computed from the parts by the gateway (FULL_OBJECT or COMPOSITE). */
+      checksum?: ObjectChecksum;
     }
   | { type: 'AbortUpload'; bucket: string; key: string; uploadId: string; nowMs: number }
   | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number };

@@ -28,6 +28,7 @@ export interface BucketConfig {
   versioning?: VersioningStatus;
   /** Present only on buckets created with Object Lock (it cannot be removed). */
   objectLock?: ObjectLockConfig;
+  cors?: CorsRuleRecord[];
 }
 
 /**
@@ -67,6 +68,16 @@ export interface ObjectLockConfig {
 export interface ObjectRetention {
   mode: RetentionMode;
   retainUntilMs: number;
+}
+
+/** One CORSRule as PutBucketCors validated it (src/s3/cors.ts). */
+export interface CorsRuleRecord {
+  id?: string;
+  allowedMethods: string[];
+  allowedOrigins: string[];
+  allowedHeaders: string[];
+  exposeHeaders: string[];
+  maxAgeSeconds?: number;
 }
 
 /**
@@ -153,6 +164,7 @@ export interface UploadRecord {
   storageClass: string;
   checksumAlgorithm?: string;
   checksumType?: ChecksumType;
+  tagging?: Record<string, string>;  // x-amz-tagging of CreateMultipartUpload, the object's tags on completion
 }
 
 export interface PartRecord {

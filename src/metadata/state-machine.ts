@@ -190,8 +190,9 @@ export class StateMachine {
       storageClass: upload.storageClass,
       chunks,
       parts: chosen.map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag, ...(p.checksum ? { checksum: p.checksum } : {}) })),
+      ...(upload.tagging ? { config: { tagging: upload.tagging } } : {}),
     };
-    const composite = upload.checksumAlgorithm ? compositeChecksum(upload.checksumAlgorithm, chosen) : undefined;
+    const composite = cmd.checksum ?? (upload.checksumAlgorithm && upload.checksumType !== 'FULL_OBJECT' ? compositeChecksum(upload.checksumAlgorithm, chosen) : undefined);
     if (composite) object.checksum = composite;
     // The chosen parts' references move to the object; parts left out are released.
     const chosenNumbers = new Set(chosen.map((p) => p.partNumber));

@@ -314,3 +314,32 @@ export function compositeChecksum(alg: ChecksumAlgorithm, partDigests: readonly 
   for (const d of partDigests) c.update(d);
   return `${c.digest().toString('base64')}-${partDigests.length}`;
 }
+
+/**
+ * A multipart upload's FULL_OBJECT checksum: the CRC of the whole object, combined from the
+ * parts' CRCs and sizes in order (CRC32, CRC32C, CRC64NVME). The x^(8·size) factor is cached
+ * per distinct part size, since parts are nearly always the same size: one BigInt product
+ * per part after the first of each size.
+ */
+export function fullObjectChecksum(alg: ChecksumAlgorithm, parts: readonly { digest: Uint8Array; sizeBytes: number }[]): Buffer {
+  const p = combinableCrcs[alg];
+  if (p === undefined) throw new TypeError(`${alg} digests cannot be combined`);
+  if (parts.length === 0) throw new TypeError('no parts');
+  const bytes = Number(p.widthBits / 8n);
+  const asBig = (d: Uint8Array) => {
+    if (d.length !== bytes) throw new TypeError(`${alg} digests are ${bytes} bytes`);
+    return BigInt(`0x${Buffer.from(d).toString('hex')}`);
+  };
+  const shiftBySize = new Map<number, bigint>();
+  let crc = asBig(parts[0]!.digest);
+  for (let i = 1; i < parts.length; i++) {
+    const { digest, sizeBytes } = parts[i]!;
+    let shift = shiftBySize.get(sizeBytes);
+    if (shift === undefined) {
+      shift = xPowModP(8n * BigInt(sizeBytes), p);
+      shiftBySize.set(sizeBytes, shift);
+    }
+    crc = mulModP(shift, crc, p) ^ asBig(digest);
+  }
+  return Buffer.from(crc.toString(16).padStart(bytes * 2, '0'), 'hex');
+}

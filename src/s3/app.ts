@@ -13,6 +13,7 @@ import type { S3Ctx, S3Services } from './context.js';
 import { S3Error } from './errors.js';
 import { toS3Error } from './error-mapping.js';
 import { route } from './router.js';
+import { applyCors } from './cors.js';
 import { renderXml } from './xml.js';
 import type { S3Metrics } from '../admin/metrics.js';
 
@@ -47,6 +48,7 @@ export function createS3App(deps: S3AppDeps): Koa {
       identity: null,
       payload: { kind: 'unsigned' },
       svc: deps.services,
+      credentials: deps.credentials,
       operation: 'Unknown',
     };
     try {
@@ -54,14 +56,17 @@ export function createS3App(deps: S3AppDeps): Koa {
       ctx.bucket = addr.bucket;
       ctx.key = addr.key;
       ctx.query = new URLSearchParams(addr.rawQuery);
+      // CORS: answers a preflight (no credentials needed), or sets Access-Control-* for an allowed Origin.
+      if (applyCors(ctx)) return;
       const auth = authenticate(authRequestFromIncoming(koa.req), deps.credentials, deps.services.now(), {
         signingKeys,
         ...(addr.virtualHost && ctx.bucket !== undefined ? { virtualHostBucket: ctx.bucket } : {}),
       });
       ctx.payload = auth.payload;
-      if (auth.anonymous) throw new S3Error('AccessDenied');
-      ctx.identity = auth.accessKeyId;
       const r = route(koa.req.method ?? 'GET', ctx.bucket, ctx.key, ctx.query, koa.req.headers);
+      // POST Object carries its credentials in the form (policy + signature): the operation authenticates.
+      if (auth.anonymous && !r?.authInBody) throw new S3Error('AccessDenied');
+      ctx.identity = auth.anonymous ? null : auth.accessKeyId;
       if (!r) throw new S3Error(koa.req.method === 'OPTIONS' || koa.req.method === 'PATCH' ? 'MethodNotAllowed' : 'NotImplemented');
       ctx.operation = r.name;
       await r.op(ctx);

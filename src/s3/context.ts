@@ -2,7 +2,7 @@
 // authenticated, services at hand. Operations read the koa context only through this.
 
 import type Koa from 'koa';
-import type { PayloadMode } from './auth/types.js';
+import type { CredentialLookup, PayloadMode } from './auth/types.js';
 import type { ObjectService } from '../gateway/object-service.js';
 import type { MultipartService } from '../gateway/multipart.js';
 
@@ -23,6 +23,8 @@ export interface S3Ctx {
   identity: string | null;
   payload: PayloadMode;
   svc: S3Services;
+  /** Secret lookup, for operations that authenticate from the body (POST Object's form). */
+  credentials?: CredentialLookup;
   /** The operation's AWS name once routed (for metrics and logs). */
   operation: string;
 }

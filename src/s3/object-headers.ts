@@ -8,6 +8,7 @@ import { S3Error } from './errors.js';
 import type { ObjectAttributes } from '../gateway/object-service.js';
 import type { ObjectRecord } from '../metadata/records.js';
 import { checksumHeader, parseChecksumAlgorithm } from '../pipeline/checksums.js';
+import { parseTaggingHeader } from './tagging.js';
 
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
 
@@ -40,12 +41,14 @@ export function attributesFromHeaders(h: Headers, owner: string): ObjectAttribut
   }
   if (metaBytes > limits.userMetadataBytesMax) throw new S3Error('MetadataTooLarge');
   const storageClass = one(h, 'x-amz-storage-class');
+  const tagging = one(h, 'x-amz-tagging');
   return {
     owner,
     contentType: one(h, 'content-type') ?? 'binary/octet-stream',
     headers,
     userMeta,
     ...(storageClass ? { storageClass: s3StorageClass(storageClass) } : {}),
+    ...(tagging !== undefined ? { tagging: parseTaggingHeader(tagging) } : {}),
   };
 }
 
@@ -61,6 +64,11 @@ function s3StorageClass(v: string): string {
   }
 }
 
+/** The S3 name a Tessera class is reported as (x-amz-storage-class, listings, attributes). */
+export function s3StorageClassName(tesseraClass: string): string {
+  return tesseraClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : tesseraClass;
+}
+
 export function httpDate(ms: number): string {
   return new Date(ms).toUTCString();
 }
@@ -73,13 +81,15 @@ export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum
   koa.set('Accept-Ranges', 'bytes');
   for (const [k, v] of Object.entries(o.headers)) koa.set(k, v);
   for (const [k, v] of Object.entries(o.userMeta)) koa.set(`x-amz-meta-${k}`, v);
-  if (o.storageClass !== 'STANDARD') koa.set('x-amz-storage-class', o.storageClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : o.storageClass);
+  if (o.storageClass !== 'STANDARD') koa.set('x-amz-storage-class', s3StorageClassName(o.storageClass));
   if (withChecksum && o.checksum) {
     const alg = parseChecksumAlgorithm(o.checksum.algorithm);
     if (alg) koa.set(checksumHeader(alg), o.checksum.value);
     koa.set('x-amz-checksum-type', o.checksum.type);
   }
   if (o.parts) koa.set('x-amz-mp-parts-count', String(o.parts.length));
+  const tagCount = Object.keys(o.config?.tagging ?? {}).length;
+  if (tagCount > 0) koa.set('x-amz-tagging-count', String(tagCount));
 }
 
 const OVERRIDES: Record<string, string> = {

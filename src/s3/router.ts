@@ -34,6 +34,13 @@ import { putObjectRetention } from './operations/put-object-retention.js';
 import { getObjectRetention } from './operations/get-object-retention.js';
 import { putObjectLegalHold } from './operations/put-object-legal-hold.js';
 import { getObjectLegalHold } from './operations/get-object-legal-hold.js';
+import { postObject } from './operations/post-object.js';
+import { getBucketCors } from './operations/get-bucket-cors.js';
+import { putBucketCors } from './operations/put-bucket-cors.js';
+import { deleteBucketCors } from './operations/delete-bucket-cors.js';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './operations/object-tagging.js';
+import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './operations/bucket-tagging.js';
+import { getObjectAttributes } from './operations/get-object-attributes.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -45,6 +52,8 @@ interface Route {
   query?: string[];
   header?: string;
   op: Operation;
+  /** The request authenticates in its body (POST Object's signed form), so app.ts lets an anonymous one through. */
+  authInBody?: boolean;
 }
 
 const routes: Route[] = [
@@ -60,17 +69,28 @@ const routes: Route[] = [
   { name: 'PutBucketVersioning', method: 'PUT', level: 'bucket', query: ['versioning'], op: putBucketVersioning },
   { name: 'GetObjectLockConfiguration', method: 'GET', level: 'bucket', query: ['object-lock'], op: getObjectLockConfiguration },
   { name: 'PutObjectLockConfiguration', method: 'PUT', level: 'bucket', query: ['object-lock'], op: putObjectLockConfiguration },
+  { name: 'GetBucketCors', method: 'GET', level: 'bucket', query: ['cors'], op: getBucketCors },
+  { name: 'PutBucketCors', method: 'PUT', level: 'bucket', query: ['cors'], op: putBucketCors },
+  { name: 'DeleteBucketCors', method: 'DELETE', level: 'bucket', query: ['cors'], op: deleteBucketCors },
+  { name: 'GetBucketTagging', method: 'GET', level: 'bucket', query: ['tagging'], op: getBucketTagging },
+  { name: 'PutBucketTagging', method: 'PUT', level: 'bucket', query: ['tagging'], op: putBucketTagging },
+  { name: 'DeleteBucketTagging', method: 'DELETE', level: 'bucket', query: ['tagging'], op: deleteBucketTagging },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },
   { name: 'CreateBucket', method: 'PUT', level: 'bucket', op: createBucket },
   { name: 'DeleteBucket', method: 'DELETE', level: 'bucket', op: deleteBucket },
   { name: 'HeadBucket', method: 'HEAD', level: 'bucket', op: headBucket },
   { name: 'DeleteObjects', method: 'POST', level: 'bucket', query: ['delete'], op: deleteObjects },
+  { name: 'PostObject', method: 'POST', level: 'bucket', op: postObject, authInBody: true },
 
   { name: 'PutObjectRetention', method: 'PUT', level: 'object', query: ['retention'], op: putObjectRetention },
   { name: 'GetObjectRetention', method: 'GET', level: 'object', query: ['retention'], op: getObjectRetention },
   { name: 'PutObjectLegalHold', method: 'PUT', level: 'object', query: ['legal-hold'], op: putObjectLegalHold },
   { name: 'GetObjectLegalHold', method: 'GET', level: 'object', query: ['legal-hold'], op: getObjectLegalHold },
+  { name: 'GetObjectTagging', method: 'GET', level: 'object', query: ['tagging'], op: getObjectTagging },
+  { name: 'PutObjectTagging', method: 'PUT', level: 'object', query: ['tagging'], op: putObjectTagging },
+  { name: 'GetObjectAttributes', method: 'GET', level: 'object', query: ['attributes'], op: getObjectAttributes },
+  { name: 'DeleteObjectTagging', method: 'DELETE', level: 'object', query: ['tagging'], op: deleteObjectTagging },
   { name: 'UploadPartCopy', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', op: uploadPartCopy },
   { name: 'UploadPart', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], op: uploadPart },
   { name: 'CopyObject', method: 'PUT', level: 'object', header: 'x-amz-copy-source', op: copyObject },

@@ -1,6 +1,8 @@
 // CompleteMultipartUpload — https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
 // Parts in ascending order, ETags matching, all but the last at least 5 MiB; the ETag is
-// the MD5 of the parts' binary MD5s followed by "-N".
+// the MD5 of the parts' binary MD5s followed by "-N". The object's checksum (FULL_OBJECT or
+// COMPOSITE, as the upload was created) is computed from the parts; a whole-object
+// x-amz-checksum-* header on this request must match it.
 
 import { requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
@@ -9,7 +11,7 @@ import { checkOwner } from './access.js';
 import { readSmallBody } from '../body.js';
 import { parseXml, xmlText } from '../xml.js';
 import { sendXml } from './respond.js';
-import { setChecksumResponse, writeConditions } from './write-checks.js';
+import { setChecksumResponse, wholeObjectChecksumCheck, writeConditions } from './write-checks.js';
 
 export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -27,10 +29,10 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
     const n = xmlText(p['PartNumber']);
     const etag = xmlText(p['ETag']);
     if (n === undefined || etag === undefined || !/^\d+$/.test(n)) throw new S3Error('MalformedXML');
-    const checksum = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256'].map((f) => xmlText(p[f])).find((v) => v !== undefined);
+    const checksum = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256', 'ChecksumCRC64NVME'].map((f) => xmlText(p[f])).find((v) => v !== undefined);
     return { partNumber: Number(n), etag: etag.trim().replace(/^"|"$/g, ''), ...(checksum ? { checksum } : {}) };
   });
-  const object = await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx));
+  const object = await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx), wholeObjectChecksumCheck(ctx));
   setChecksumResponse(ctx, object.checksum);
   if (object.seq !== undefined) ctx.koa.set('x-amz-version-id', object.versionId ?? 'null');
   sendXml(ctx, 'CompleteMultipartUploadResult', {

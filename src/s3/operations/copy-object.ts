@@ -36,6 +36,11 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
     const sc = attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)).storageClass;
     attrs = { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, ...(sc ? { storageClass: sc } : {}) };
   }
+  // x-amz-tagging-directive: COPY keeps the source's tags, REPLACE takes x-amz-tagging (or none).
+  const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown tagging directive.');
+  if (taggingDirective === 'REPLACE') attrs = { ...(attrs ?? { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta }), tagging: attributesFromHeaders({ 'x-amz-tagging': header(ctx, 'x-amz-tagging') ?? '' }, caller(ctx)).tagging ?? {} };
+  else if (attrs) delete attrs.tagging;
   const object = await ctx.svc.objects.copyObject(src, bucket, key, attrs, writeConditions(ctx), lock);
   setVersionHeader(ctx, src, 'x-amz-copy-source-version-id');
   setVersionHeader(ctx, object);

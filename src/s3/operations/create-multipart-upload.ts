@@ -4,7 +4,7 @@ import { caller, header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import { checkOwner } from './access.js';
 import { attributesFromHeaders } from '../object-headers.js';
-import { parseChecksumAlgorithm } from '../../pipeline/checksums.js';
+import { isCombinable, parseChecksumAlgorithm } from '../../pipeline/checksums.js';
 import { sendXml } from './respond.js';
 import type { ChecksumType } from '../../metadata/records.js';
 
@@ -13,6 +13,9 @@ export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
   checkOwner(ctx, bucket);
   const attrs = attributesFromHeaders(ctx.koa.req.headers, caller(ctx));
   const algRaw = header(ctx, 'x-amz-checksum-algorithm');
+  if (algRaw === undefined && header(ctx, 'x-amz-checksum-type') !== undefined) {
+    throw new S3Error('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+  }
   let checksum: { algorithm: NonNullable<ReturnType<typeof parseChecksumAlgorithm>>; type: ChecksumType } | undefined;
   if (algRaw !== undefined) {
     const algorithm = parseChecksumAlgorithm(algRaw);
@@ -20,9 +23,9 @@ export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
     const typeRaw = (header(ctx, 'x-amz-checksum-type') ?? (algorithm === 'CRC64NVME' ? 'FULL_OBJECT' : 'COMPOSITE')).toUpperCase();
     if (typeRaw !== 'FULL_OBJECT' && typeRaw !== 'COMPOSITE') throw new S3Error('InvalidRequest', 'Invalid checksum type');
     if (typeRaw === 'FULL_OBJECT') {
-      // Differences from AWS: full-object checksums of multipart uploads need CRC combination
-      // across parts, not implemented yet; the parts' checksums are still verified.
-      checksum = undefined;
+      // The whole object's CRC is combined from the part CRCs at completion; SHAs cannot combine.
+      if (!isCombinable(algorithm)) throw new S3Error('InvalidRequest', `The FULL_OBJECT checksum type is not supported for ${algorithm}.`);
+      checksum = { algorithm, type: 'FULL_OBJECT' };
     } else {
       if (algorithm === 'CRC64NVME') throw new S3Error('InvalidRequest', 'The COMPOSITE checksum type is not supported for CRC64NVME.');
       checksum = { algorithm, type: 'COMPOSITE' };

@@ -63,3 +63,26 @@ export function setChecksumResponse(ctx: S3Ctx, c: ObjectChecksum | undefined): 
   if (a) ctx.koa.set(checksumHeader(a), c.value);
   ctx.koa.set('x-amz-checksum-type', c.type);
 }
+
+/**
+ * CompleteMultipartUpload's x-amz-checksum-<alg> (and x-amz-checksum-type) describe the whole
+ * object: the value computed from the parts must match, a composite one with or without "-N".
+ */
+export function wholeObjectChecksumCheck(ctx: S3Ctx): (actual: ObjectChecksum | undefined) => void {
+  const sent = ALGORITHMS.map((a) => ({ algorithm: a, value: header(ctx, checksumHeader(a))?.trim() })).filter((s) => s.value !== undefined);
+  if (sent.length > 1) throw new S3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  const type = header(ctx, 'x-amz-checksum-type')?.trim().toUpperCase();
+  const expected = sent[0];
+  return (actual) => {
+    if (type !== undefined && actual && type !== actual.type) {
+      throw new S3Error('InvalidRequest', `The upload was created using the ${actual.type} checksum mode. The complete request must use the same checksum mode.`);
+    }
+    if (!expected) return;
+    if (!actual || actual.algorithm !== expected.algorithm) {
+      throw new S3Error('InvalidRequest', `The upload was not created with the ${expected.algorithm} checksum algorithm.`);
+    }
+    if (expected.value !== actual.value && expected.value !== actual.value.replace(/-\d+$/, '')) {
+      throw new S3Error('BadDigest', `The ${expected.algorithm} you specified did not match the calculated checksum.`);
+    }
+  };
+}

@@ -1,0 +1,145 @@
+// PostObject — https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html
+// Browser-form upload: POST /bucket with multipart/form-data. The fields before the file
+// carry the key, the signed policy and the object's attributes; the file part streams
+// straight into ObjectService.putObject like a PutObject body.
+//
+// The request has no Authorization header (app.ts lets it through because its route row says
+// authInBody); the form is authenticated here by verifyPostPolicy (SigV4 or the legacy V2
+// signature), and the bucket is always the one the URL names.
+//
+// Differences from AWS: a form without a policy (anonymous upload) is AccessDenied, since
+// bucket ACLs and policies are not evaluated yet; only the bucket owner's signature is
+// accepted; the `acl` field is validated but not stored.
+
+import type { Readable } from 'node:stream';
+import { requireBucket, type S3Ctx } from '../context.js';
+import { S3Error } from '../errors.js';
+import { limits } from '../../limits.js';
+import { verifyPostPolicy } from '../auth/post-policy.js';
+import { attributesFromHeaders } from '../object-headers.js';
+import { readPostForm } from '../post-object/form.js';
+import { parseTaggingXml } from '../tagging.js';
+import { sendEmpty, sendXml } from './respond.js';
+
+const CANNED_ACLS = new Set([
+  'private', 'public-read', 'public-read-write', 'aws-exec-read', 'authenticated-read', 'bucket-owner-read', 'bucket-owner-full-control', 'log-delivery-write',
+]);
+
+// Form fields that become the object's attributes, as the PutObject header of the same name.
+const ATTRIBUTE_FIELDS = new Set(['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires', 'x-amz-storage-class']);
+
+export async function postObject(ctx: S3Ctx): Promise<void> {
+  const bucket = requireBucket(ctx);
+  const record = ctx.svc.objects.getBucket(bucket);
+  if (!ctx.credentials) throw new Error('PostObject routed without a credential lookup');
+  const form = await readPostForm(ctx.koa.req);
+  try {
+    const fields = lowerCased(form.fields);
+    // The policy's "bucket" condition is checked against the URL's bucket; a form field naming
+    // another bucket must not slip through a policy that does not mention it (CVE-2023-43040).
+    if (fields.bucket !== undefined && fields.bucket !== bucket) {
+      throw new S3Error('AccessDenied', 'The bucket field of the form does not match the bucket of the request.');
+    }
+    if (fields.key !== undefined) form.fields = withKey(form.fields, fields.key.split('${filename}').join(form.filename));
+    const auth = verifyPostPolicy({ bucket, fields: form.fields }, ctx.credentials, ctx.svc.now());
+    if (auth.anonymous) throw new S3Error('AccessDenied', 'Anonymous POST uploads are not allowed on this bucket.');
+    if (record.owner !== auth.accessKeyId) throw new S3Error('AccessDenied');
+    ctx.identity = auth.accessKeyId;
+    const key = objectKeyOf(lowerCased(form.fields).key ?? '');
+    ctx.key = key;
+    const attrs = attributesFromFields(fields, auth.accessKeyId);
+    const range = auth.contentLengthRange;
+    const object = await ctx.svc.objects.putObject(
+      bucket,
+      key,
+      attrs,
+      { data: boundedFile(form.file, range?.min ?? 0, Math.min(range?.max ?? Infinity, limits.putObjectSizeBytesMax)) },
+      {},
+    );
+    respond(ctx, fields, bucket, key, object.etag);
+  } finally {
+    // Whatever happened, the file stream must not hold the request: an unread one stalls it.
+    if (!form.file.readableEnded) form.file.resume();
+  }
+}
+
+function lowerCased(fields: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const lower = k.toLowerCase();
+    if (!Object.prototype.hasOwnProperty.call(out, lower)) out[lower] = v;
+  }
+  return out;
+}
+
+function withKey(fields: Record<string, string>, key: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = k.toLowerCase() === 'key' ? key : v;
+  return out;
+}
+
+function objectKeyOf(key: string): string {
+  if (key === '') throw new S3Error('InvalidArgument', 'User key must have a length greater than 0.');
+  if (Buffer.byteLength(key) > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
+  return key;
+}
+
+function attributesFromFields(fields: Record<string, string>, owner: string) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (ATTRIBUTE_FIELDS.has(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
+  }
+  if (fields.acl !== undefined && !CANNED_ACLS.has(fields.acl)) throw new S3Error('InvalidArgument', 'The ACL you provided is not valid.');
+  const attrs = attributesFromHeaders(headers, owner);
+  if (fields.tagging !== undefined) attrs.tagging = parseTaggingXml(fields.tagging, limits.objectTagsMax);
+  return attrs;
+}
+
+/** The file's bytes, failing (before anything is committed) outside [min, max]. */
+async function* boundedFile(file: Readable, min: number, max: number): AsyncGenerator<Uint8Array> {
+  let seen = 0;
+  try {
+    for await (const chunk of file) {
+      seen += (chunk as Buffer).byteLength;
+      if (seen > max) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { fields: { MaxSizeAllowed: String(max), ProposedSize: String(seen) } });
+      yield chunk as Buffer;
+    }
+  } catch (err) {
+    if (err instanceof S3Error) throw err;
+    throw new S3Error('IncompleteBody');
+  }
+  if (seen < min) throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { fields: { MinSizeAllowed: String(min), ProposedSize: String(seen) } });
+}
+
+/** success_action_redirect (303), else success_action_status 200/201/204 (204 by default). */
+function respond(ctx: S3Ctx, fields: Record<string, string>, bucket: string, key: string, etag: string): void {
+  const location = `/${bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
+  ctx.koa.set('ETag', `"${etag}"`);
+  const redirect = redirectUrl(fields.success_action_redirect ?? fields.redirect);
+  if (redirect) {
+    redirect.searchParams.set('bucket', bucket);
+    redirect.searchParams.set('key', key);
+    redirect.searchParams.set('etag', `"${etag}"`);
+    ctx.koa.set('Location', redirect.toString());
+    sendEmpty(ctx, 303);
+    return;
+  }
+  ctx.koa.set('Location', location);
+  const status = fields.success_action_status;
+  if (status === '201') {
+    sendXml(ctx, 'PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: `"${etag}"` }, 201);
+    return;
+  }
+  sendEmpty(ctx, status === '200' ? 200 : 204);
+}
+
+/** An absolute http(s) URL, else undefined: AWS ignores a redirect it cannot use. */
+function redirectUrl(v: string | undefined): URL | undefined {
+  if (v === undefined || v === '') return undefined;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
