@@ -8,8 +8,9 @@ import {
   PutObjectCommand,
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
+import aws4 from 'aws4';
 import { errorOf } from '../support/errors.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
 
 describe('ListObjectVersions', () => {
   let t: TestServer;
@@ -35,6 +36,18 @@ describe('ListObjectVersions', () => {
     for (let i = 0; i < 25; i++) await put('many');
   });
   after(async () => t.close());
+
+  /** The raw XML of a signed GET (the SDK would decode the keys it reads). */
+  async function fetchRaw(pathAndQuery: string): Promise<string> {
+    const url = new URL(t.server.s3Url + pathAndQuery);
+    const opts = aws4.sign(
+      { host: url.host, path: url.pathname + url.search, method: 'GET', service: 's3', region: 'us-east-1', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
+    );
+    const res = await fetch(url, { headers: opts.headers as Record<string, string> });
+    assert.equal(res.status, 200);
+    return res.text();
+  }
 
   /** (key, versionId, isLatest, kind) rows of one page, versions and markers merged in key order. */
   function rows(page: ListObjectVersionsCommandOutput) {
@@ -102,6 +115,15 @@ describe('ListObjectVersions', () => {
   test('prefix restricts the listing', async () => {
     const page = await t.client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'dir/' }));
     assert.deepEqual(rows(page), expectedRows((k) => k.startsWith('dir/')));
+  });
+
+  test('encoding-type=url encodes keys and markers', async () => {
+    const key = 'sp ace+plus';
+    const v = (await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' }))).VersionId!;
+    const res = await fetchRaw(`/${bucket}?versions&encoding-type=url&prefix=sp`);
+    assert.match(res, /<Key>sp%20ace%2Bplus<\/Key>/);
+    assert.match(res, new RegExp(`<VersionId>${v}</VersionId>`));
+    await t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: v }));
   });
 
   test('key-marker alone skips that key; version-id-marker needs a key-marker', async () => {

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -122,6 +123,17 @@ describe('Object Lock', () => {
     await t.client.send(new PutObjectLockConfigurationCommand({ Bucket: bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' } }));
     await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'e', Body: 'e' }));
     assert.equal((await errorOf(t.client.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: 'e' })))).name, 'NoSuchObjectLockConfiguration');
+  });
+
+  test('CopyObject takes lock settings from its own headers, never from the source', async () => {
+    const src = (await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'cp-src', Body: 'src', ObjectLockLegalHoldStatus: 'ON' }))).VersionId!;
+    const plainCopy = await t.client.send(new CopyObjectCommand({ Bucket: bucket, Key: 'cp-plain', CopySource: `${bucket}/cp-src?versionId=${src}` }));
+    assert.equal((await errorOf(t.client.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: 'cp-plain' })))).name, 'NoSuchObjectLockConfiguration');
+    await t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'cp-plain', VersionId: plainCopy.VersionId }));
+    const locked = await t.client.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'cp-locked', CopySource: `${bucket}/cp-src`, ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: inDays(1) }),
+    );
+    assert.equal((await errorOf(t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'cp-locked', VersionId: locked.VersionId })))).name, 'AccessDenied');
   });
 
   test('lock headers are validated', async () => {

@@ -87,6 +87,8 @@ describe('versioning', () => {
     const onMarker = await failure(t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'dm', VersionId: del.VersionId })));
     assert.equal(onMarker.status, 405);
     assert.equal(onMarker.headers['x-amz-delete-marker'], 'true');
+    const headOnMarker = await failure(t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dm', VersionId: del.VersionId })));
+    assert.equal(headOnMarker.status, 405);
     assert.equal(await body('dm', v1), 'kept', 'the old version is still there');
     const listed = await t.client.send(new ListObjectsV2Command({ Bucket: bucket }));
     assert.ok(!(listed.Contents ?? []).some((o) => o.Key === 'dm'), 'ListObjectsV2 skips a key whose latest is a delete marker');
