@@ -3,7 +3,7 @@
 // <data>/meta with named databases, binary keys (see keys.ts), msgpack values (records.ts).
 
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { BucketRecord, ChunkRecord, ObjectRecord, PartRecord, StatsRecord, UploadRecord } from '../metadata/records.js';
+import type { BucketRecord, ChunkRecord, ObjectRecord, PartRecord, StatsRecord, UploadRecord, UserRecord } from '../metadata/records.js';
 
 export const META_LAYOUT_VERSION = 1;
 
@@ -14,6 +14,8 @@ export interface MetaTables {
   uploads: Database<UploadRecord, Buffer>;
   parts: Database<PartRecord, Buffer>;
   chunks: Database<ChunkRecord, Buffer>;
+  /** Users by access key id (metadata/users.ts). */
+  users: Database<UserRecord, string>;
   /** Singletons: 'stats' → StatsRecord, 'layout' → version number. */
   system: Database<unknown, string>;
 }
@@ -29,6 +31,7 @@ export function openMetaTables(path: string): MetaTables {
     uploads: root.openDB<UploadRecord, Buffer>('uploads', binary),
     parts: root.openDB<PartRecord, Buffer>('parts', binary),
     chunks: root.openDB<ChunkRecord, Buffer>('chunks', binary),
+    users: root.openDB<UserRecord, string>('users', {}),
     system: root.openDB<unknown, string>('system', {}),
   };
   const layout = tables.system.get('layout');

@@ -3,7 +3,7 @@
 // applying the same command sequence gives the same state on every replica; the Raft log
 // will carry them msgpack-encoded. Format version 1 (field `v` on the envelope).
 
-import type { BucketConfig, ChunkRecord, ObjectConfig, ObjectRecord, PartRecord, UploadRecord } from './records.js';
+import type { BucketConfig, ChunkRecord, ObjectConfig, ObjectRecord, PartRecord, UploadRecord, UserRecord } from './records.js';
 
 /** A chunk the writer stored itself: inserted if absent, otherwise its refcount grows. */
 export interface NewChunk {
@@ -37,7 +37,10 @@ export type Command =
       nowMs: number;
     }
   | { type: 'AbortUpload'; bucket: string; key: string; uploadId: string; nowMs: number }
-  | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number };
+  | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number }
+  /** Users: applied by metadata/users.ts (name and access key unique; delete refused while the user owns buckets). */
+  | { type: 'CreateUser'; user: UserRecord }
+  | { type: 'DeleteUser'; name: string };
 
 export type CommandResult =
   | { type: 'ok' }

@@ -12,7 +12,12 @@ export type MetadataErrorCode =
   | 'InvalidPartOrder'
   | 'EntityTooSmall'
   | 'PreconditionFailed'
-  | 'ChunkMissing';
+  | 'ChunkMissing'
+  | 'UserAlreadyExists'
+  | 'AccessKeyInUse'
+  | 'NoSuchUser'
+  | 'UserOwnsBuckets'
+  | 'TooManyUsers';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';

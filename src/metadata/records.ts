@@ -110,6 +110,20 @@ export interface PartRecord {
   checksumAlgorithm?: string;  // of `checksum`
 }
 
+/**
+ * A user (an account of its own: it owns the buckets it creates). Keyed by access key id in
+ * the `users` table. `id` is the canonical user id (64 hex digits, drawn when the user is
+ * created, never reused); `name` is the display name and is unique.
+ */
+export interface UserRecord {
+  v: 1;
+  name: string;
+  id: string;
+  accessKeyId: string;
+  secretAccessKey: string;  // needed to verify SigV4 signatures; never logged nor listed
+  createdMs: number;
+}
+
 /** Running totals kept by the state machine, for tessera_bytes and stats. */
 export interface StatsRecord {
   v: 1;

@@ -12,6 +12,7 @@ import type { Command, CommandResult, NewChunk, WriteConditions } from './comman
 import { MetadataError } from './errors.js';
 import type { ChunkRef, ObjectChecksum, ObjectRecord, PartRecord, StatsRecord } from './records.js';
 import { createChecksum, parseChecksumAlgorithm } from '../pipeline/checksums.js';
+import { applyUserCommand } from './users.js';
 
 export class StateMachine {
   private tx = new WriteBuffer();
@@ -127,6 +128,9 @@ export class StateMachine {
         this.putStats(stats);
         return { type: 'reclaimed', fps: reclaimed };
       }
+      case 'CreateUser':
+      case 'DeleteUser':
+        return applyUserCommand(this.tx, this.t, cmd);
     }
   }
 

@@ -59,8 +59,9 @@ export function createS3App(deps: S3AppDeps): Koa {
         ...(addr.virtualHost && ctx.bucket !== undefined ? { virtualHostBucket: ctx.bucket } : {}),
       });
       ctx.payload = auth.payload;
-      if (auth.anonymous) throw new S3Error('AccessDenied');
-      ctx.identity = auth.accessKeyId;
+      // Anonymous requests go on to routing: the operation's authorization (policy, ACL)
+      // decides, and answers AccessDenied when nothing grants them access.
+      if (!auth.anonymous) ctx.identity = deps.services.accounts?.byAccessKey(auth.accessKeyId)?.id ?? auth.accessKeyId;
       const r = route(koa.req.method ?? 'GET', ctx.bucket, ctx.key, ctx.query, koa.req.headers);
       if (!r) throw new S3Error(koa.req.method === 'OPTIONS' || koa.req.method === 'PATCH' ? 'MethodNotAllowed' : 'NotImplemented');
       ctx.operation = r.name;

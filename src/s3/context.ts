@@ -3,14 +3,24 @@
 
 import type Koa from 'koa';
 import type { PayloadMode } from './auth/types.js';
+import { S3Error } from './errors.js';
 import type { ObjectService } from '../gateway/object-service.js';
 import type { MultipartService } from '../gateway/multipart.js';
+import type { Account } from '../metadata/users.js';
+
+/** Accounts by access key (authentication) and by canonical id (ACL grantees, display names). */
+export interface AccountLookup {
+  byAccessKey(accessKeyId: string): Account | undefined;
+  byId(id: string): Account | undefined;
+}
 
 export interface S3Services {
   objects: ObjectService;
   multipart: MultipartService;
   region: string;
   now(): number;
+  /** Absent: the access key id is the account (single-account set-ups and tests). */
+  accounts?: AccountLookup;
 }
 
 export interface S3Ctx {
@@ -19,7 +29,7 @@ export interface S3Ctx {
   bucket?: string;
   key?: string;
   query: URLSearchParams;
-  /** Access key id of the caller; null for anonymous requests. */
+  /** Canonical user id of the caller (root: its access key id); null for anonymous requests. */
   identity: string | null;
   payload: PayloadMode;
   svc: S3Services;
@@ -32,9 +42,9 @@ export function header(ctx: S3Ctx, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-/** The caller; operations of the foundation all require an authenticated caller. */
+/** The caller; an anonymous request that reaches an operation needing one is refused. */
 export function caller(ctx: S3Ctx): string {
-  if (!ctx.identity) throw new Error('unauthenticated request reached an operation');
+  if (!ctx.identity) throw new S3Error('AccessDenied');
   return ctx.identity;
 }
 

@@ -7,6 +7,6 @@ import type { BucketRecord } from '../../metadata/records.js';
 
 export function checkOwner(ctx: S3Ctx, bucket: string): BucketRecord {
   const b = ctx.svc.objects.getBucket(bucket);
-  if (b.owner !== caller(ctx)) throw new S3Error('AccessDenied');
+  if (!ctx.identity || b.owner !== caller(ctx)) throw new S3Error('AccessDenied');
   return b;
 }
