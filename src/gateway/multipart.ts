@@ -34,6 +34,7 @@ export class MultipartService {
       headers: attrs.headers,
       userMeta: attrs.userMeta,
       storageClass: this.objects.storageClass(attrs.storageClass).name,
+      ...(attrs.config ? { config: attrs.config } : {}),
       ...(checksum ? { checksumAlgorithm: checksum.algorithm, checksumType: checksum.type } : {}),
     };
     await this.deps.stateMachine.apply({ type: 'CreateUpload', upload });

@@ -39,6 +39,8 @@ export interface ObjectAttributes {
   headers: Record<string, string>;
   userMeta: Record<string, string>;
   storageClass?: string;
+  /** Settings the write sets at once (the ACL sent with x-amz-acl / x-amz-grant-*). */
+  config?: ObjectConfig;
 }
 
 export interface PutBody {
@@ -203,6 +205,7 @@ export class ObjectService {
         userMeta: attrs.userMeta,
         storageClass: sc.name,
         chunks: written.chunks,
+        ...(attrs.config ? { config: attrs.config } : {}),
         ...(written.inline ? { inline: written.inline } : {}),
         ...(checksum ? { checksum: { algorithm: checksum.algorithm, value: checksum.base64, type: 'FULL_OBJECT' as const } } : {}),
       };
@@ -233,6 +236,8 @@ export class ObjectService {
           ? { owner: attrs.owner, contentType: attrs.contentType, headers: attrs.headers, userMeta: attrs.userMeta }
           : {}),
         storageClass: attrs?.storageClass ? this.storageClass(attrs.storageClass).name : src.storageClass,
+        // A copy gets the ACL its request asked for (else private), never the source's.
+        config: { ...withoutAcl(src.config), ...attrs?.config },
       };
       await this.apply({ type: 'PutObject', object, newChunks: [], conditions, nowMs: object.lastModifiedMs });
       return object;
@@ -262,4 +267,10 @@ export class ObjectService {
   newUploadId(): string {
     return randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
   }
+}
+
+function withoutAcl(config: ObjectConfig | undefined): ObjectConfig {
+  const rest = { ...config };
+  delete rest.acl;
+  return rest;
 }

@@ -21,6 +21,10 @@ export interface BucketRecord {
  */
 export interface BucketConfig {
   tagging?: Record<string, string>;
+  acl?: StoredAcl;              // absent: private (owner FULL_CONTROL)
+  policy?: string;              // the bucket policy JSON as accepted (validated, ≤ 20 KB)
+  publicAccessBlock?: PublicAccessBlock;
+  ownershipControls?: ObjectOwnership;
 }
 
 /**
@@ -29,7 +33,29 @@ export interface BucketConfig {
  */
 export interface ObjectConfig {
   tagging?: Record<string, string>;
+  acl?: StoredAcl;              // absent: private (object owner FULL_CONTROL)
 }
+
+/** An ACL grant as stored (src/s3/access/acl.ts encodes and checks them). */
+export interface StoredGrant {
+  grantee: { type: 'CanonicalUser'; id: string } | { type: 'Group'; uri: string };
+  permission: 'FULL_CONTROL' | 'WRITE' | 'WRITE_ACP' | 'READ' | 'READ_ACP';
+}
+
+/**
+ * An access control list: a canned ACL by name (expanded when checked, since some name the
+ * bucket owner), or explicit grants. The owner is the resource's owner, not stored here.
+ */
+export type StoredAcl = { canned: string } | { grants: StoredGrant[] };
+
+export interface PublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
 
 /** One content-defined chunk of an object, in order. */
 export interface ChunkRef {
@@ -97,6 +123,7 @@ export interface UploadRecord {
   storageClass: string;
   checksumAlgorithm?: string;
   checksumType?: ChecksumType;
+  config?: ObjectConfig;  // settings the completed object starts with (its ACL)
 }
 
 export interface PartRecord {

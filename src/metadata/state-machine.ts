@@ -193,6 +193,7 @@ export class StateMachine {
       headers: upload.headers,
       userMeta: upload.userMeta,
       storageClass: upload.storageClass,
+      ...(upload.config ? { config: upload.config } : {}),
       chunks,
       parts: chosen.map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag, ...(p.checksum ? { checksum: p.checksum } : {}) })),
     };

@@ -55,6 +55,14 @@ const table = {
   InvalidURI: [400, 'Couldn\'t parse the specified URI.'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
   UnexpectedContent: [400, 'This request does not support content.'],
+  AccessControlListNotSupported: [400, 'The bucket does not allow ACLs'],
+  InvalidBucketAclWithObjectOwnership: [400, 'Bucket cannot have ACLs set with ObjectOwnership\'s BucketOwnerEnforced setting'],
+  MalformedACLError: [400, 'The XML you provided was not well-formed or did not validate against our published schema'],
+  UnresolvableGrantByEmailAddress: [400, 'The e-mail address you provided does not match any account on record.'],
+  MalformedPolicy: [400, 'Policies must be valid JSON and the first byte must be \'{\''],
+  NoSuchBucketPolicy: [404, 'The bucket policy does not exist'],
+  NoSuchPublicAccessBlockConfiguration: [404, 'The public access block configuration was not found'],
+  OwnershipControlsNotFoundError: [404, 'The bucket ownership controls were not found'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type S3ErrorCode = keyof typeof table;

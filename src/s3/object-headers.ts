@@ -8,6 +8,7 @@ import { S3Error } from './errors.js';
 import type { ObjectAttributes } from '../gateway/object-service.js';
 import type { ObjectRecord } from '../metadata/records.js';
 import { checksumHeader, parseChecksumAlgorithm } from '../pipeline/checksums.js';
+import { aclFromHeaders } from './access/acl.js';
 
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
 
@@ -40,7 +41,10 @@ export function attributesFromHeaders(h: Headers, owner: string): ObjectAttribut
   }
   if (metaBytes > limits.userMetadataBytesMax) throw new S3Error('MetadataTooLarge');
   const storageClass = one(h, 'x-amz-storage-class');
+  // Grantee ids were checked against the accounts by the operation's access check.
+  const acl = aclFromHeaders(h, () => true);
   return {
+    ...(acl ? { config: { acl } } : {}),
     owner,
     contentType: one(h, 'content-type') ?? 'binary/octet-stream',
     headers,

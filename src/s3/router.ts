@@ -23,6 +23,16 @@ import { uploadPartCopy } from './operations/upload-part-copy.js';
 import { completeMultipartUpload } from './operations/complete-multipart-upload.js';
 import { abortMultipartUpload } from './operations/abort-multipart-upload.js';
 import { listParts } from './operations/list-parts.js';
+import { getBucketAcl } from './operations/get-bucket-acl.js';
+import { putBucketAcl } from './operations/put-bucket-acl.js';
+import { getObjectAcl } from './operations/get-object-acl.js';
+import { putObjectAcl } from './operations/put-object-acl.js';
+import { getBucketOwnershipControls } from './operations/get-bucket-ownership-controls.js';
+import { putBucketOwnershipControls } from './operations/put-bucket-ownership-controls.js';
+import { deleteBucketOwnershipControls } from './operations/delete-bucket-ownership-controls.js';
+import { getPublicAccessBlock } from './operations/get-public-access-block.js';
+import { putPublicAccessBlock } from './operations/put-public-access-block.js';
+import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -41,6 +51,14 @@ const routes: Route[] = [
 
   { name: 'GetBucketLocation', method: 'GET', level: 'bucket', query: ['location'], op: getBucketLocation },
   { name: 'GetBucketVersioning', method: 'GET', level: 'bucket', query: ['versioning'], op: getBucketVersioning },
+  { name: 'GetBucketAcl', method: 'GET', level: 'bucket', query: ['acl'], op: getBucketAcl },
+  { name: 'PutBucketAcl', method: 'PUT', level: 'bucket', query: ['acl'], op: putBucketAcl },
+  { name: 'GetBucketOwnershipControls', method: 'GET', level: 'bucket', query: ['ownershipControls'], op: getBucketOwnershipControls },
+  { name: 'PutBucketOwnershipControls', method: 'PUT', level: 'bucket', query: ['ownershipControls'], op: putBucketOwnershipControls },
+  { name: 'DeleteBucketOwnershipControls', method: 'DELETE', level: 'bucket', query: ['ownershipControls'], op: deleteBucketOwnershipControls },
+  { name: 'GetPublicAccessBlock', method: 'GET', level: 'bucket', query: ['publicAccessBlock'], op: getPublicAccessBlock },
+  { name: 'PutPublicAccessBlock', method: 'PUT', level: 'bucket', query: ['publicAccessBlock'], op: putPublicAccessBlock },
+  { name: 'DeletePublicAccessBlock', method: 'DELETE', level: 'bucket', query: ['publicAccessBlock'], op: deletePublicAccessBlock },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },
@@ -49,6 +67,8 @@ const routes: Route[] = [
   { name: 'HeadBucket', method: 'HEAD', level: 'bucket', op: headBucket },
   { name: 'DeleteObjects', method: 'POST', level: 'bucket', query: ['delete'], op: deleteObjects },
 
+  { name: 'GetObjectAcl', method: 'GET', level: 'object', query: ['acl'], op: getObjectAcl },
+  { name: 'PutObjectAcl', method: 'PUT', level: 'object', query: ['acl'], op: putObjectAcl },
   { name: 'UploadPartCopy', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', op: uploadPartCopy },
   { name: 'UploadPart', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], op: uploadPart },
   { name: 'CopyObject', method: 'PUT', level: 'object', header: 'x-amz-copy-source', op: copyObject },

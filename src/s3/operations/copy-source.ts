@@ -4,7 +4,7 @@
 
 import { header, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
-import { checkOwner } from './access.js';
+import { checkCopySource } from './access.js';
 import { checkReadPreconditions } from '../object-headers.js';
 import type { ObjectRecord } from '../../metadata/records.js';
 import { limits } from '../../limits.js';
@@ -27,7 +27,7 @@ export function copySource(ctx: S3Ctx): ObjectRecord {
   if (Buffer.byteLength(key) > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
   const versionId = query.get('versionId');
   if (versionId !== null && versionId !== 'null') throw new S3Error('NoSuchVersion');
-  checkOwner(ctx, bucket);
+  checkCopySource(ctx, bucket, key);
   const o = ctx.svc.objects.getObject(bucket, key);
   checkReadPreconditions(ctx.koa.req.headers, o, ctx.svc.now(), 'x-amz-copy-source-');
   return o;
