@@ -33,6 +33,10 @@ import { deleteBucketOwnershipControls } from './operations/delete-bucket-owners
 import { getPublicAccessBlock } from './operations/get-public-access-block.js';
 import { putPublicAccessBlock } from './operations/put-public-access-block.js';
 import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
+import { getBucketPolicy } from './operations/get-bucket-policy.js';
+import { putBucketPolicy } from './operations/put-bucket-policy.js';
+import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
+import { getBucketPolicyStatus } from './operations/get-bucket-policy-status.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -59,6 +63,10 @@ const routes: Route[] = [
   { name: 'GetPublicAccessBlock', method: 'GET', level: 'bucket', query: ['publicAccessBlock'], op: getPublicAccessBlock },
   { name: 'PutPublicAccessBlock', method: 'PUT', level: 'bucket', query: ['publicAccessBlock'], op: putPublicAccessBlock },
   { name: 'DeletePublicAccessBlock', method: 'DELETE', level: 'bucket', query: ['publicAccessBlock'], op: deletePublicAccessBlock },
+  { name: 'GetBucketPolicy', method: 'GET', level: 'bucket', query: ['policy'], op: getBucketPolicy },
+  { name: 'PutBucketPolicy', method: 'PUT', level: 'bucket', query: ['policy'], op: putBucketPolicy },
+  { name: 'DeleteBucketPolicy', method: 'DELETE', level: 'bucket', query: ['policy'], op: deleteBucketPolicy },
+  { name: 'GetBucketPolicyStatus', method: 'GET', level: 'bucket', query: ['policyStatus'], op: getBucketPolicyStatus },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },
