@@ -97,6 +97,8 @@ export interface UserDirectoryDeps {
 export class UserDirectory {
   // Bounded, and short-lived so that a user deleted through another gateway stops working soon.
   private readonly cache = new LRUCache<string, Account>({ max: limits.accountCacheEntriesMax, ttl: limits.accountCacheTtlMs });
+  // By canonical id: policy checks ask for the caller's name, ACL calls for grantees' names.
+  private readonly byIdCache = new LRUCache<string, Account>({ max: limits.accountCacheEntriesMax, ttl: limits.accountCacheTtlMs });
 
   constructor(private readonly deps: UserDirectoryDeps) {}
 
@@ -120,7 +122,14 @@ export class UserDirectory {
   /** The account with canonical id `id` (ACL grantees, display names). */
   byId(id: string): Account | undefined {
     if (id === this.deps.root.accessKeyId) return this.rootAccount;
-    for (const { value } of this.deps.tables.users.getRange({})) if (value.id === id) return toAccount(value);
+    const cached = this.byIdCache.get(id);
+    if (cached) return cached;
+    for (const { value } of this.deps.tables.users.getRange({})) {
+      if (value.id !== id) continue;
+      const a = toAccount(value);
+      this.byIdCache.set(id, a);
+      return a;
+    }
     return undefined;
   }
 
@@ -146,6 +155,7 @@ export class UserDirectory {
   async delete(name: string): Promise<void> {
     await this.deps.apply({ type: 'DeleteUser', name });
     this.cache.clear();
+    this.byIdCache.clear();
   }
 }
 

@@ -137,3 +137,19 @@ test('BucketOwnerEnforced turns ACLs off', async () => {
   // The public-read bucket ACL no longer counts.
   assert.equal(await errorName(altS3.send(new ListObjectsV2Command({ Bucket: 'acl-enforced' }))), 'AccessDenied');
 });
+
+test('anonymous callers: writes where public-read-write allows them, an empty bucket list, never CreateBucket', async () => {
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-anon-write', ACL: 'public-read-write' }));
+  const put = await fetch(`${t.server.s3Url}/acl-anon-write/dropped`, { method: 'PUT', body: 'anonymous bytes' });
+  assert.equal(put.status, 200, await put.text());
+  // The anonymous writer owns the object: the bucket owner needs a grant to read it, anyone may (public-read-write covers the bucket only).
+  const acl = await fetch(`${t.server.s3Url}/acl-anon-write/dropped?acl`);
+  assert.equal(acl.status, 403);
+  assert.equal(await errorName(t.client.send(new GetObjectCommand({ Bucket: 'acl-anon-write', Key: 'dropped' }))), 'AccessDenied');
+  const list = await fetch(`${t.server.s3Url}/`);
+  assert.equal(list.status, 200);
+  assert.doesNotMatch(await list.text(), /<Bucket>/);
+  const create = await fetch(`${t.server.s3Url}/acl-anon-bucket`, { method: 'PUT' });
+  assert.equal(create.status, 403);
+  assert.equal((await fetch(`${t.server.s3Url}/acl-private/k`, { method: 'PUT', body: 'x' })).status, 403);
+});

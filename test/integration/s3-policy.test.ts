@@ -59,6 +59,8 @@ test('a public-read policy opens GET to anonymous callers; deleting it closes it
   const res = await anonGet('pol-public', 'k');
   assert.equal(res.status, 200);
   assert.equal(await res.text(), 'body of k');
+  // Allowed to GET but not to list: a missing key is still AccessDenied, not NoSuchKey.
+  assert.equal((await anonGet('pol-public', 'missing')).status, 403);
   const status = await t.client.send(new GetBucketPolicyStatusCommand({ Bucket: 'pol-public' }));
   assert.equal(status.PolicyStatus?.IsPublic, true);
   await t.client.send(new DeleteBucketPolicyCommand({ Bucket: 'pol-public' }));

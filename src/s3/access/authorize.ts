@@ -34,7 +34,13 @@ type Decision = 'allow' | 'deny' | 'missing';
 /** Throws AccessDenied unless the caller may perform the operation; returns the bucket. */
 export function authorize(ctx: S3Ctx, bucket: BucketRecord, target: AccessTarget = {}): void {
   const spec = actionFor(target.operation ?? ctx.operation, ctx.query.has('versionId'));
-  const d = decide(ctx, bucket, spec, target);
+  const t: AccessTarget = { ...target };
+  let d = decide(ctx, bucket, spec, t);
+  if (d === 'allow' && spec.acl === 'object' && ctx.identity !== bucket.owner) {
+    // A policy may allow s3:GetObject on keys that do not exist: still no 404 to strangers.
+    const key = t.key ?? ctx.key;
+    if (t.object === undefined && key !== undefined && lookupObject(ctx, bucket.name, key) === undefined) d = 'missing';
+  }
   if (d === 'allow') return;
   if (d === 'missing') {
     // The operation will answer NoSuchKey, but only a caller who may list the bucket learns that.
@@ -48,10 +54,13 @@ function decide(ctx: S3Ctx, b: BucketRecord, spec: ActionSpec & { name: string }
   const isOwner = principal !== null && principal === b.owner;
   if (spec.ownerAlways && isOwner) return 'allow';
   const key = target.key ?? ctx.key;
-  let object = target.object;
+  // Looked up at most once, and left in `target` for the caller.
   const loadObject = (): ObjectRecord | undefined => {
-    if (object === undefined && key !== undefined) object = lookupObject(ctx, b.name, key);
-    return object;
+    if (target.object === undefined && key !== undefined) {
+      const o = lookupObject(ctx, b.name, key);
+      if (o) target.object = o;
+    }
+    return target.object;
   };
 
   const policyText = b.config?.policy;

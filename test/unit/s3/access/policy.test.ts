@@ -108,6 +108,9 @@ test('condition operators one by one', () => {
   assert.ok(!evaluateCondition('IpAddress', ['10.1.0.0/16'], ['10.2.0.1']));
   assert.ok(evaluateCondition('NotIpAddress', ['10.1.0.0/16'], ['10.2.0.1']));
   assert.ok(evaluateCondition('IpAddress', ['::1/128'], ['::1']));
+  assert.ok(evaluateCondition('IpAddress', ['0.0.0.0/0'], ['203.0.113.9']));
+  assert.ok(!evaluateCondition('IpAddress', ['192.168.1.1'], ['192.168.1.2']));
+  assert.ok(!evaluateCondition('IpAddress', ['10.0.0.0/8'], ['::1']), 'families never match across');
   assert.ok(evaluateCondition('ArnLike', ['arn:aws:s3:::bkt/*'], ['arn:aws:s3:::bkt/k']));
   assert.ok(evaluateCondition('DateGreaterThan', ['2020-01-01T00:00:00Z'], ['2026-01-01T00:00:00Z']));
   assert.ok(evaluateCondition('StringEqualsIfExists', ['a'], undefined));
