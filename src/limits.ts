@@ -197,6 +197,23 @@ export const limits = Object.freeze({
   // Drive weight is an integer (e.g. GiB of capacity).
   placementWeightMax: 0xffff_ffff,
   // --- end placement ---
+  // ---- Access: users, ACLs, bucket policies (src/metadata/users.ts, src/s3/access/) ----
+  usersMax: 10_000,
+  userNameLengthMax: 64,
+  accessKeyIdLengthMin: 3,
+  accessKeyIdLengthMax: 128,
+  secretAccessKeyLengthMin: 8,
+  secretAccessKeyLengthMax: 128,
+  // Admin API request bodies are a few small JSON fields.
+  adminBodyBytesMax: 16 * 1024,
+  // Account lookups by access key kept in front of the users table.
+  accountCacheEntriesMax: 4096,
+  accountCacheTtlMs: 5_000,
+  // AWS: at most 100 grants per ACL; a bucket policy is at most 20 KB.
+  aclGrantsMax: 100,
+  bucketPolicyBytesMax: 20 * 1024,
+  bucketPolicyStatementsMax: 100,
+  // ---- end access ----
 });
 
 export type Limits = typeof limits;

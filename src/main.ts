@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Composition root and CLI: `tessera server [...]` runs the embedded single node (S3,
 // admin, metadata and six drives in one process); SIGTERM/SIGINT shut it down cleanly.
+// `tessera admin …` talks to a running server's admin port (admin/cli.ts).
 
 import { Command } from 'commander';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './util/logger.js';
 import { startServer } from './server.js';
+import { registerAdminCommands } from './admin/cli.js';
 
 const program = new Command();
 program.name('tessera').description('Tessera: an S3-compatible object store with dedup, compression and erasure coding');
@@ -67,6 +69,8 @@ program
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+
+registerAdminCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`tessera: ${(err as Error).stack ?? String(err)}\n`);

@@ -12,6 +12,7 @@ import { limits } from './limits.js';
 import { openMetaTables } from './index/meta-db.js';
 import { StateMachine } from './metadata/state-machine.js';
 import { loadRootCredentials, type RootCredentials } from './metadata/credentials.js';
+import { UserDirectory } from './metadata/users.js';
 import { FragmentStore } from './storage/fragment-store.js';
 import { Placer, fragmentCount, singleNodeMap, storageClassByName } from './placement/index.js';
 import { ChunkIO, type FragmentIO } from './pipeline/chunk-io.js';
@@ -111,6 +112,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     },
   });
   const multipart = new MultipartService(objects);
+  const users = new UserDirectory({ tables, apply: (cmd) => stateMachine.apply(cmd), root: credentials, now: () => Date.now() });
   const scrubber = new Scrubber({ drives, repairs, logger, bytesPerSecondMax: config.scrub.bytesPerSecondMax, intervalMs: config.scrub.intervalMs });
   // A drive that opened empty while chunks are indexed was wiped or replaced: rebuild its
   // fragments in the background (reads meanwhile reconstruct from the other drives).
@@ -138,8 +140,8 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     () => objects.stats().objects,
   );
   const s3App = createS3App({
-    services: { objects, multipart, region: config.region, now: () => Date.now() },
-    credentials: (ak) => (ak === credentials.accessKeyId ? credentials : undefined),
+    services: { objects, multipart, region: config.region, now: () => Date.now(), accounts: users },
+    credentials: (ak) => users.byAccessKey(ak),
     domains: config.domains,
     logger,
     metrics,
@@ -164,7 +166,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     }
     return { ready: true };
   };
-  const adminServer = createServer(createAdminApp({ metrics, ready }).callback());
+  const adminServer = createServer(createAdminApp({ metrics, ready, users: { users, root: credentials, now: () => Date.now() } }).callback());
   const s3Addr = await listen(s3Server, config.s3.host, config.s3.port);
   serving = true;
   const adminAddr = await listen(adminServer, config.admin.host, config.admin.port);

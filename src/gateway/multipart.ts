@@ -35,6 +35,7 @@ export class MultipartService {
       headers: attrs.headers,
       userMeta: attrs.userMeta,
       storageClass: this.objects.storageClass(attrs.storageClass).name,
+      ...(attrs.config ? { config: attrs.config } : {}),
       ...(checksum ? { checksumAlgorithm: checksum.algorithm, checksumType: checksum.type } : {}),
       ...(attrs.tagging ? { tagging: attrs.tagging } : {}),
     };

@@ -42,7 +42,7 @@ export interface ObjectAttributes {
   headers: Record<string, string>;
   userMeta: Record<string, string>;
   storageClass?: string;
-  /** Settings the new version starts with (Object Lock headers). */
+  /** Settings the write sets at once (Object Lock headers, the ACL of x-amz-acl / x-amz-grant-*). */
   config?: ObjectConfig;
   /** x-amz-tagging: the object's tags, set with the object in the same command. */
   tagging?: Record<string, string>;
@@ -261,8 +261,9 @@ export class ObjectService {
     try {
       const base: ObjectRecord = { ...src };
       // The copy keeps the source's tags (x-amz-tagging-directive COPY) unless attrs replace
-      // them, never its retention or legal hold, and takes the lock headers given (`lock`).
-      const config: ObjectConfig = { ...copiedConfig(src.config), ...lock, ...(attrs?.tagging !== undefined ? { tagging: attrs.tagging } : {}) };
+      // them, never its retention, legal hold or ACL, and takes the lock headers given (`lock`).
+      // A copy gets the ACL its request asked for (else private), never the source's.
+      const config: ObjectConfig = { ...withoutAcl(copiedConfig(src.config)), ...attrs?.config, ...lock, ...(attrs?.tagging !== undefined ? { tagging: attrs.tagging } : {}) };
       if (Object.keys(config).length > 0) base.config = config;
       else delete base.config;
       // The copy is a new version of its own: none of the source's version identity.
@@ -348,4 +349,10 @@ function copiedConfig(config: ObjectConfig | undefined): ObjectConfig | undefine
   delete next.retention;
   delete next.legalHold;
   return next;
+}
+
+function withoutAcl(config: ObjectConfig | undefined): ObjectConfig {
+  const rest = { ...config };
+  delete rest.acl;
+  return rest;
 }

@@ -5,7 +5,7 @@
 // it empty, which is exactly the state of a store whose buckets were never versioned.
 
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { BucketRecord, ChunkRecord, ObjectRecord, PartRecord, StatsRecord, UploadRecord } from '../metadata/records.js';
+import type { BucketRecord, ChunkRecord, ObjectRecord, PartRecord, StatsRecord, UploadRecord, UserRecord } from '../metadata/records.js';
 
 export const META_LAYOUT_VERSION = 1;
 
@@ -19,6 +19,8 @@ export interface MetaTables {
   uploads: Database<UploadRecord, Buffer>;
   parts: Database<PartRecord, Buffer>;
   chunks: Database<ChunkRecord, Buffer>;
+  /** Users by access key id (metadata/users.ts). */
+  users: Database<UserRecord, string>;
   /** Singletons: 'stats' → StatsRecord, 'layout' → version number, 'versionSeq' → last version seq. */
   system: Database<unknown, string>;
 }
@@ -35,6 +37,7 @@ export function openMetaTables(path: string): MetaTables {
     uploads: root.openDB<UploadRecord, Buffer>('uploads', binary),
     parts: root.openDB<PartRecord, Buffer>('parts', binary),
     chunks: root.openDB<ChunkRecord, Buffer>('chunks', binary),
+    users: root.openDB<UserRecord, string>('users', {}),
     system: root.openDB<unknown, string>('system', {}),
   };
   const layout = tables.system.get('layout');

@@ -3,7 +3,7 @@
 // applying the same command sequence gives the same state on every replica; the Raft log
 // will carry them msgpack-encoded. Format version 1 (field `v` on the envelope).
 
-import type { BucketConfig, ChunkRecord, ObjectChecksum, ObjectConfig, ObjectRecord, PartRecord, UploadRecord } from './records.js';
+import type { BucketConfig, ChunkRecord, ObjectChecksum, ObjectConfig, ObjectRecord, PartRecord, UploadRecord, UserRecord } from './records.js';
 
 /** A chunk the writer stored itself: inserted if absent, otherwise its refcount grows. */
 export interface NewChunk {
@@ -69,7 +69,10 @@ export type Command =
       checksum?: ObjectChecksum;
     }
   | { type: 'AbortUpload'; bucket: string; key: string; uploadId: string; nowMs: number }
-  | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number };
+  | { type: 'ReclaimChunks'; fps: Uint8Array[]; zeroBeforeMs: number }
+  /** Users: applied by metadata/users.ts (name and access key unique; delete refused while the user owns buckets). */
+  | { type: 'CreateUser'; user: UserRecord }
+  | { type: 'DeleteUser'; name: string };
 
 export type CommandResult =
   | { type: 'ok' }

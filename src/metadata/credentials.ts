@@ -21,16 +21,25 @@ function randomString(n: number, alphabet: string): string {
   return s;
 }
 
-export function loadRootCredentials(dataDir: string, env: NodeJS.ProcessEnv): RootCredentials {
+/**
+ * The root credentials from the environment or <data>/credentials.json, without generating
+ * any (the admin CLI uses this: it must talk as the root the server already has).
+ */
+export function readRootCredentials(dataDir: string, env: NodeJS.ProcessEnv): Credentials | undefined {
   const ak = env['TESSERA_ACCESS_KEY'];
   const sk = env['TESSERA_SECRET_KEY'];
-  if (ak && sk) return { accessKeyId: ak, secretAccessKey: sk, generated: false };
+  if (ak && sk) return { accessKeyId: ak, secretAccessKey: sk };
   const file = join(dataDir, 'credentials.json');
-  if (existsSync(file)) {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as { v: number; accessKeyId: string; secretAccessKey: string };
-    if (c.v !== 1) throw new Error(`credentials.json version ${c.v} is not supported`);
-    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, generated: false };
-  }
+  if (!existsSync(file)) return undefined;
+  const c = JSON.parse(readFileSync(file, 'utf8')) as { v: number; accessKeyId: string; secretAccessKey: string };
+  if (c.v !== 1) throw new Error(`credentials.json version ${c.v} is not supported`);
+  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey };
+}
+
+export function loadRootCredentials(dataDir: string, env: NodeJS.ProcessEnv): RootCredentials {
+  const existing = readRootCredentials(dataDir, env);
+  if (existing) return { ...existing, generated: false };
+  const file = join(dataDir, 'credentials.json');
   const creds = {
     accessKeyId: 'TS' + randomString(18, ALPHABET),
     secretAccessKey: randomBytes(30).toString('base64').replace(/[+/]/g, 'x'),

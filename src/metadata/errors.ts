@@ -16,7 +16,12 @@ export type MetadataErrorCode =
   | 'NoSuchVersion'
   | 'MethodNotAllowed'
   | 'AccessDenied'
-  | 'InvalidArgument';
+  | 'InvalidArgument'
+  | 'UserAlreadyExists'
+  | 'AccessKeyInUse'
+  | 'NoSuchUser'
+  | 'UserOwnsBuckets'
+  | 'TooManyUsers';
 
 export class MetadataError extends Error {
   override name = 'MetadataError';

@@ -29,6 +29,10 @@ export interface BucketConfig {
   /** Present only on buckets created with Object Lock (it cannot be removed). */
   objectLock?: ObjectLockConfig;
   cors?: CorsRuleRecord[];
+  acl?: StoredAcl;              // absent: private (owner FULL_CONTROL)
+  policy?: string;              // the bucket policy JSON as accepted (validated, ≤ 20 KB)
+  publicAccessBlock?: PublicAccessBlock;
+  ownershipControls?: ObjectOwnership;
 }
 
 /**
@@ -88,7 +92,29 @@ export interface ObjectConfig {
   tagging?: Record<string, string>;
   retention?: ObjectRetention;
   legalHold?: boolean;    // true: ON; absent or false: OFF
+  acl?: StoredAcl;              // absent: private (object owner FULL_CONTROL)
 }
+
+/** An ACL grant as stored (src/s3/access/acl.ts encodes and checks them). */
+export interface StoredGrant {
+  grantee: { type: 'CanonicalUser'; id: string } | { type: 'Group'; uri: string };
+  permission: 'FULL_CONTROL' | 'WRITE' | 'WRITE_ACP' | 'READ' | 'READ_ACP';
+}
+
+/**
+ * An access control list: a canned ACL by name (expanded when checked, since some name the
+ * bucket owner), or explicit grants. The owner is the resource's owner, not stored here.
+ */
+export type StoredAcl = { canned: string } | { grants: StoredGrant[] };
+
+export interface PublicAccessBlock {
+  blockPublicAcls: boolean;
+  ignorePublicAcls: boolean;
+  blockPublicPolicy: boolean;
+  restrictPublicBuckets: boolean;
+}
+
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
 
 /** One content-defined chunk of an object, in order. */
 export interface ChunkRef {
@@ -165,6 +191,7 @@ export interface UploadRecord {
   checksumAlgorithm?: string;
   checksumType?: ChecksumType;
   tagging?: Record<string, string>;  // x-amz-tagging of CreateMultipartUpload, the object's tags on completion
+  config?: ObjectConfig;  // settings the completed object starts with (its ACL)
 }
 
 export interface PartRecord {
@@ -176,6 +203,20 @@ export interface PartRecord {
   chunks: ChunkRef[];
   checksum?: string;           // base64
   checksumAlgorithm?: string;  // of `checksum`
+}
+
+/**
+ * A user (an account of its own: it owns the buckets it creates). Keyed by access key id in
+ * the `users` table. `id` is the canonical user id (64 hex digits, drawn when the user is
+ * created, never reused); `name` is the display name and is unique.
+ */
+export interface UserRecord {
+  v: 1;
+  name: string;
+  id: string;
+  accessKeyId: string;
+  secretAccessKey: string;  // needed to verify SigV4 signatures; never logged nor listed
+  createdMs: number;
 }
 
 /** Running totals kept by the state machine, for tessera_bytes and stats. */

@@ -14,6 +14,7 @@ import { createChecksum, parseChecksumAlgorithm } from '../pipeline/checksums.js
 import { prefixRange, Txn } from './txn.js';
 import { commitObject, deleteLatest, deleteVersion, updateVersion } from './versions.js';
 import { assertConfigChange, withDefaultRetention } from './object-lock.js';
+import { applyUserCommand } from './users.js';
 
 export class StateMachine {
   private x: Txn;
@@ -137,6 +138,9 @@ export class StateMachine {
         this.x.putStats(stats);
         return { type: 'reclaimed', fps: reclaimed };
       }
+      case 'CreateUser':
+      case 'DeleteUser':
+        return applyUserCommand(this.tx, this.t, cmd);
     }
   }
 
@@ -188,9 +192,9 @@ export class StateMachine {
       headers: upload.headers,
       userMeta: upload.userMeta,
       storageClass: upload.storageClass,
+      ...(upload.config || upload.tagging ? { config: { ...upload.config, ...(upload.tagging ? { tagging: upload.tagging } : {}) } } : {}),
       chunks,
       parts: chosen.map((p) => ({ partNumber: p.partNumber, size: p.size, etag: p.etag, ...(p.checksum ? { checksum: p.checksum } : {}) })),
-      ...(upload.tagging ? { config: { tagging: upload.tagging } } : {}),
     };
     const composite = cmd.checksum ?? (upload.checksumAlgorithm && upload.checksumType !== 'FULL_OBJECT' ? compositeChecksum(upload.checksumAlgorithm, chosen) : undefined);
     if (composite) object.checksum = composite;

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { parseAddress } from './addressing.js';
 import { authenticate, authRequestFromIncoming, SigningKeyCache } from './auth/index.js';
 import type { CredentialLookup } from './auth/types.js';
-import type { S3Ctx, S3Services } from './context.js';
+import { accountOf, type S3Ctx, type S3Services } from './context.js';
 import { S3Error } from './errors.js';
 import { toS3Error } from './error-mapping.js';
 import { route } from './router.js';
@@ -63,10 +63,11 @@ export function createS3App(deps: S3AppDeps): Koa {
         ...(addr.virtualHost && ctx.bucket !== undefined ? { virtualHostBucket: ctx.bucket } : {}),
       });
       ctx.payload = auth.payload;
+      // Anonymous requests go on to routing: the operation's authorization (policy, ACL)
+      // decides, and answers AccessDenied when nothing grants them access. POST Object carries
+      // its credentials in the form (policy + signature) and authenticates in the operation.
+      if (!auth.anonymous) ctx.identity = accountOf(deps.services, auth.accessKeyId);
       const r = route(koa.req.method ?? 'GET', ctx.bucket, ctx.key, ctx.query, koa.req.headers);
-      // POST Object carries its credentials in the form (policy + signature): the operation authenticates.
-      if (auth.anonymous && !r?.authInBody) throw new S3Error('AccessDenied');
-      ctx.identity = auth.anonymous ? null : auth.accessKeyId;
       if (!r) throw new S3Error(koa.req.method === 'OPTIONS' || koa.req.method === 'PATCH' ? 'MethodNotAllowed' : 'NotImplemented');
       ctx.operation = r.name;
       await r.op(ctx);
@@ -106,3 +107,4 @@ function respondError(ctx: S3Ctx, err: unknown, logger: Logger): void {
     false,
   );
 }
+

@@ -5,12 +5,21 @@ import type Koa from 'koa';
 import type { CredentialLookup, PayloadMode } from './auth/types.js';
 import type { ObjectService } from '../gateway/object-service.js';
 import type { MultipartService } from '../gateway/multipart.js';
+import type { Account } from '../metadata/users.js';
+
+/** Accounts by access key (authentication) and by canonical id (ACL grantees, display names). */
+export interface AccountLookup {
+  byAccessKey(accessKeyId: string): Account | undefined;
+  byId(id: string): Account | undefined;
+}
 
 export interface S3Services {
   objects: ObjectService;
   multipart: MultipartService;
   region: string;
   now(): number;
+  /** Absent: the access key id is the account (single-account set-ups and tests). */
+  accounts?: AccountLookup;
 }
 
 export interface S3Ctx {
@@ -19,7 +28,7 @@ export interface S3Ctx {
   bucket?: string;
   key?: string;
   query: URLSearchParams;
-  /** Access key id of the caller; null for anonymous requests. */
+  /** Canonical user id of the caller (root: its access key id); null for anonymous requests. */
   identity: string | null;
   payload: PayloadMode;
   svc: S3Services;
@@ -34,10 +43,12 @@ export function header(ctx: S3Ctx, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-/** The caller; operations of the foundation all require an authenticated caller. */
+/** AWS's canonical id for anonymous callers: the owner of what they write where a bucket lets them. */
+export const ANONYMOUS_ID = '65a011a29cdf8ec533ec3d1ccaae921c';
+
+/** The caller's canonical id (ANONYMOUS_ID for unsigned requests the access check let through). */
 export function caller(ctx: S3Ctx): string {
-  if (!ctx.identity) throw new Error('unauthenticated request reached an operation');
-  return ctx.identity;
+  return ctx.identity ?? ANONYMOUS_ID;
 }
 
 export function requireBucket(ctx: S3Ctx): string {
@@ -48,4 +59,9 @@ export function requireBucket(ctx: S3Ctx): string {
 export function requireKey(ctx: S3Ctx): { bucket: string; key: string } {
   if (!ctx.bucket || ctx.key === undefined) throw new Error('operation routed without a key');
   return { bucket: ctx.bucket, key: ctx.key };
+}
+
+/** The canonical id of the account an access key belongs to (the root key is its own id). */
+export function accountOf(services: S3Services, accessKeyId: string): string {
+  return services.accounts?.byAccessKey(accessKeyId)?.id ?? accessKeyId;
 }

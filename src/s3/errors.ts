@@ -63,6 +63,14 @@ const table = {
   CORSResponse: [403, 'This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.'],
   NoSuchCORSConfiguration: [404, 'The CORS configuration does not exist'],
   NoSuchTagSet: [404, 'The TagSet does not exist'],
+  AccessControlListNotSupported: [400, 'The bucket does not allow ACLs'],
+  InvalidBucketAclWithObjectOwnership: [400, 'Bucket cannot have ACLs set with ObjectOwnership\'s BucketOwnerEnforced setting'],
+  MalformedACLError: [400, 'The XML you provided was not well-formed or did not validate against our published schema'],
+  UnresolvableGrantByEmailAddress: [400, 'The e-mail address you provided does not match any account on record.'],
+  MalformedPolicy: [400, 'Policies must be valid JSON and the first byte must be \'{\''],
+  NoSuchBucketPolicy: [404, 'The bucket policy does not exist'],
+  NoSuchPublicAccessBlockConfiguration: [404, 'The public access block configuration was not found'],
+  OwnershipControlsNotFoundError: [404, 'The bucket ownership controls were not found'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type S3ErrorCode = keyof typeof table;

@@ -9,6 +9,7 @@ import type { ObjectAttributes } from '../gateway/object-service.js';
 import type { ObjectRecord } from '../metadata/records.js';
 import { checksumHeader, parseChecksumAlgorithm } from '../pipeline/checksums.js';
 import { parseTaggingHeader } from './tagging.js';
+import { aclFromHeaders } from './access/acl.js';
 
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'] as const;
 
@@ -42,7 +43,10 @@ export function attributesFromHeaders(h: Headers, owner: string): ObjectAttribut
   if (metaBytes > limits.userMetadataBytesMax) throw new S3Error('MetadataTooLarge');
   const storageClass = one(h, 'x-amz-storage-class');
   const tagging = one(h, 'x-amz-tagging');
+  // Grantee ids were checked against the accounts by the operation's access check.
+  const acl = aclFromHeaders(h, () => true);
   return {
+    ...(acl ? { config: { acl } } : {}),
     owner,
     contentType: one(h, 'content-type') ?? 'binary/octet-stream',
     headers,

@@ -41,6 +41,20 @@ import { deleteBucketCors } from './operations/delete-bucket-cors.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './operations/object-tagging.js';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './operations/bucket-tagging.js';
 import { getObjectAttributes } from './operations/get-object-attributes.js';
+import { getBucketAcl } from './operations/get-bucket-acl.js';
+import { putBucketAcl } from './operations/put-bucket-acl.js';
+import { getObjectAcl } from './operations/get-object-acl.js';
+import { putObjectAcl } from './operations/put-object-acl.js';
+import { getBucketOwnershipControls } from './operations/get-bucket-ownership-controls.js';
+import { putBucketOwnershipControls } from './operations/put-bucket-ownership-controls.js';
+import { deleteBucketOwnershipControls } from './operations/delete-bucket-ownership-controls.js';
+import { getPublicAccessBlock } from './operations/get-public-access-block.js';
+import { putPublicAccessBlock } from './operations/put-public-access-block.js';
+import { deletePublicAccessBlock } from './operations/delete-public-access-block.js';
+import { getBucketPolicy } from './operations/get-bucket-policy.js';
+import { putBucketPolicy } from './operations/put-bucket-policy.js';
+import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
+import { getBucketPolicyStatus } from './operations/get-bucket-policy-status.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -64,6 +78,18 @@ const routes: Route[] = [
   { name: 'GetBucketLifecycleConfiguration', method: 'GET', level: 'bucket', query: ['lifecycle'], op: getBucketLifecycleConfiguration },
   { name: 'PutBucketLifecycleConfiguration', method: 'PUT', level: 'bucket', query: ['lifecycle'], op: putBucketLifecycleConfiguration },
   { name: 'DeleteBucketLifecycle', method: 'DELETE', level: 'bucket', query: ['lifecycle'], op: deleteBucketLifecycle },
+  { name: 'GetBucketAcl', method: 'GET', level: 'bucket', query: ['acl'], op: getBucketAcl },
+  { name: 'PutBucketAcl', method: 'PUT', level: 'bucket', query: ['acl'], op: putBucketAcl },
+  { name: 'GetBucketOwnershipControls', method: 'GET', level: 'bucket', query: ['ownershipControls'], op: getBucketOwnershipControls },
+  { name: 'PutBucketOwnershipControls', method: 'PUT', level: 'bucket', query: ['ownershipControls'], op: putBucketOwnershipControls },
+  { name: 'DeleteBucketOwnershipControls', method: 'DELETE', level: 'bucket', query: ['ownershipControls'], op: deleteBucketOwnershipControls },
+  { name: 'GetPublicAccessBlock', method: 'GET', level: 'bucket', query: ['publicAccessBlock'], op: getPublicAccessBlock },
+  { name: 'PutPublicAccessBlock', method: 'PUT', level: 'bucket', query: ['publicAccessBlock'], op: putPublicAccessBlock },
+  { name: 'DeletePublicAccessBlock', method: 'DELETE', level: 'bucket', query: ['publicAccessBlock'], op: deletePublicAccessBlock },
+  { name: 'GetBucketPolicy', method: 'GET', level: 'bucket', query: ['policy'], op: getBucketPolicy },
+  { name: 'PutBucketPolicy', method: 'PUT', level: 'bucket', query: ['policy'], op: putBucketPolicy },
+  { name: 'DeleteBucketPolicy', method: 'DELETE', level: 'bucket', query: ['policy'], op: deleteBucketPolicy },
+  { name: 'GetBucketPolicyStatus', method: 'GET', level: 'bucket', query: ['policyStatus'], op: getBucketPolicyStatus },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
   { name: 'ListObjectVersions', method: 'GET', level: 'bucket', query: ['versions'], op: listObjectVersions },
   { name: 'PutBucketVersioning', method: 'PUT', level: 'bucket', query: ['versioning'], op: putBucketVersioning },
@@ -91,6 +117,8 @@ const routes: Route[] = [
   { name: 'PutObjectTagging', method: 'PUT', level: 'object', query: ['tagging'], op: putObjectTagging },
   { name: 'GetObjectAttributes', method: 'GET', level: 'object', query: ['attributes'], op: getObjectAttributes },
   { name: 'DeleteObjectTagging', method: 'DELETE', level: 'object', query: ['tagging'], op: deleteObjectTagging },
+  { name: 'GetObjectAcl', method: 'GET', level: 'object', query: ['acl'], op: getObjectAcl },
+  { name: 'PutObjectAcl', method: 'PUT', level: 'object', query: ['acl'], op: putObjectAcl },
   { name: 'UploadPartCopy', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], header: 'x-amz-copy-source', op: uploadPartCopy },
   { name: 'UploadPart', method: 'PUT', level: 'object', query: ['partNumber', 'uploadId'], op: uploadPart },
   { name: 'CopyObject', method: 'PUT', level: 'object', header: 'x-amz-copy-source', op: copyObject },

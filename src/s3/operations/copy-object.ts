@@ -10,6 +10,7 @@ import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { copySource } from './copy-source.js';
+import { aclFromHeaders } from '../access/acl.js';
 import { isoDate, sendXml } from './respond.js';
 import { writeConditions } from './write-checks.js';
 import { lockFromHeaders, setVersionHeader } from './versioning.js';
@@ -32,9 +33,11 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
     );
   }
   let attrs = directive === 'REPLACE' ? attributesFromHeaders(ctx.koa.req.headers, caller(ctx)) : undefined;
-  if (!attrs && storageClass !== undefined) {
-    const sc = attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)).storageClass;
-    attrs = { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, ...(sc ? { storageClass: sc } : {}) };
+  if (!attrs) {
+    // COPY keeps the source's metadata, but the copy belongs to the caller and gets the ACL sent now.
+    const sc = storageClass !== undefined ? attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)).storageClass : undefined;
+    const acl = aclFromHeaders(ctx.koa.req.headers, () => true);
+    attrs = { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, ...(sc ? { storageClass: sc } : {}), ...(acl ? { config: { acl } } : {}) };
   }
   // x-amz-tagging-directive: COPY keeps the source's tags, REPLACE takes x-amz-tagging (or none).
   const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();

@@ -6,7 +6,7 @@
 
 import { header, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
-import { checkOwner } from './access.js';
+import { checkCopySource } from './access.js';
 import { checkReadPreconditions } from '../object-headers.js';
 import type { ObjectRecord } from '../../metadata/records.js';
 import { limits } from '../../limits.js';
@@ -29,7 +29,7 @@ export function copySource(ctx: S3Ctx): ObjectRecord {
   if (Buffer.byteLength(key) > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
   const versionId = query.get('versionId');
   if (versionId !== null && (versionId === '' || versionId.length > limits.versionIdLengthMax)) throw new S3Error('InvalidArgument', 'Invalid version id specified');
-  checkOwner(ctx, bucket);
+  checkCopySource(ctx, bucket, key);
   const o = versionId !== null ? ctx.svc.objects.getObjectVersion(bucket, key, versionId) : ctx.svc.objects.getObject(bucket, key);
   if (o.deleteMarker) throw new S3Error('InvalidRequest', 'The source of a copy request may not specifically refer to a delete marker by version id.');
   checkReadPreconditions(ctx.koa.req.headers, o, ctx.svc.now(), 'x-amz-copy-source-');

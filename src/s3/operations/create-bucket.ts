@@ -1,9 +1,13 @@
 // CreateBucket — https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
 // Re-creating a bucket you own answers 200 in us-east-1 and BucketAlreadyOwnedByYou elsewhere.
 // x-amz-bucket-object-lock-enabled: true creates the bucket with Object Lock, which turns
-// versioning on for good.
+// versioning on for good. x-amz-acl / x-amz-grant-* set the bucket's ACL,
+// x-amz-object-ownership its ownership controls. Differences from AWS: a new bucket has ACLs
+// enabled (no ownership controls), as S3 had before April 2023 and as Ceph does; the ACL is
+// stored by a second command right after the bucket's (the bucket is private in between).
 
 import { caller, header, requireBucket, type S3Ctx } from '../context.js';
+import { aclFromHeaders } from '../access/acl.js';
 import { S3Error } from '../errors.js';
 import { validBucketName } from '../addressing.js';
 import { readSmallBody } from '../body.js';
@@ -12,7 +16,17 @@ import { sendEmpty } from './respond.js';
 
 export async function createBucket(ctx: S3Ctx): Promise<void> {
   const bucket = requireBucket(ctx);
+  if (!ctx.identity) throw new S3Error('AccessDenied');
   if (!validBucketName(bucket)) throw new S3Error('InvalidBucketName');
+  const accounts = ctx.svc.accounts;
+  const acl = aclFromHeaders(ctx.koa.req.headers, (id) => !accounts || accounts.byId(id) !== undefined);
+  const ownership = header(ctx, 'x-amz-object-ownership');
+  if (ownership !== undefined && ownership !== 'BucketOwnerEnforced' && ownership !== 'BucketOwnerPreferred' && ownership !== 'ObjectWriter') {
+    throw new S3Error('InvalidArgument', 'Invalid x-amz-object-ownership header');
+  }
+  if (ownership === 'BucketOwnerEnforced' && acl && !('canned' in acl && (acl.canned === 'private' || acl.canned === 'bucket-owner-full-control'))) {
+    throw new S3Error('InvalidBucketAclWithObjectOwnership');
+  }
   const body = (await readSmallBody(ctx)).toString('utf8');
   let region = 'us-east-1';
   if (body.trim() !== '') {
@@ -25,6 +39,8 @@ export async function createBucket(ctx: S3Ctx): Promise<void> {
   if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new S3Error('InvalidLocationConstraint');
   const lock = header(ctx, 'x-amz-bucket-object-lock-enabled')?.trim().toLowerCase() === 'true';
   await ctx.svc.objects.createBucket(caller(ctx), bucket, region, lock ? { versioning: 'Enabled', objectLock: { enabled: true } } : undefined);
+  if (acl) await ctx.svc.objects.putBucketConfig(bucket, 'acl', acl);
+  if (ownership !== undefined) await ctx.svc.objects.putBucketConfig(bucket, 'ownershipControls', ownership);
   ctx.koa.set('Location', `/${bucket}`);
   sendEmpty(ctx, 200);
 }

@@ -12,7 +12,7 @@
 // accepted; the `acl` field is validated but not stored.
 
 import type { Readable } from 'node:stream';
-import { requireBucket, type S3Ctx } from '../context.js';
+import { accountOf, requireBucket, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
 import { verifyPostPolicy } from '../auth/post-policy.js';
@@ -44,7 +44,7 @@ export async function postObject(ctx: S3Ctx): Promise<void> {
     const auth = verifyPostPolicy({ bucket, fields: form.fields }, ctx.credentials, ctx.svc.now());
     if (auth.anonymous) throw new S3Error('AccessDenied', 'Anonymous POST uploads are not allowed on this bucket.');
     if (record.owner !== auth.accessKeyId) throw new S3Error('AccessDenied');
-    ctx.identity = auth.accessKeyId;
+    ctx.identity = accountOf(ctx.svc, auth.accessKeyId);
     const key = objectKeyOf(lowerCased(form.fields).key ?? '');
     ctx.key = key;
     const attrs = attributesFromFields(fields, auth.accessKeyId);
