@@ -1,6 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -142,5 +145,24 @@ describe('Object Lock', () => {
     const modeOnly = new PutObjectCommand({ Bucket: bucket, Key: 'p', Body: 'p', ObjectLockMode: 'COMPLIANCE' });
     assert.equal((await errorOf(t.client.send(modeOnly))).name, 'InvalidArgument');
     assert.equal((await errorOf(t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'p' })))).name, 'NoSuchKey', 'nothing was stored');
+  });
+
+  test('lock headers on CreateMultipartUpload protect the completed object', async () => {
+    const until = inDays(2);
+    const up = await t.client.send(new CreateMultipartUploadCommand({
+      Bucket: bucket, Key: 'mpu', ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: until, ObjectLockLegalHoldStatus: 'ON',
+    }));
+    const part = await t.client.send(new UploadPartCommand({ Bucket: bucket, Key: 'mpu', UploadId: up.UploadId, PartNumber: 1, Body: 'locked body' }));
+    const done = await t.client.send(new CompleteMultipartUploadCommand({
+      Bucket: bucket, Key: 'mpu', UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+    }));
+    const r = await t.client.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: 'mpu', VersionId: done.VersionId }));
+    assert.equal(r.Retention?.Mode, 'COMPLIANCE');
+    assert.ok(Math.abs(r.Retention!.RetainUntilDate!.getTime() - until.getTime()) < 1000);
+    assert.equal((await t.client.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: 'mpu', VersionId: done.VersionId }))).LegalHold?.Status, 'ON');
+    assert.equal((await errorOf(t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'mpu', VersionId: done.VersionId })))).name, 'AccessDenied');
+    await t.client.send(new CreateBucketCommand({ Bucket: 'never-locked' }));
+    const refused = await errorOf(t.client.send(new CreateMultipartUploadCommand({ Bucket: 'never-locked', Key: 'k', ObjectLockLegalHoldStatus: 'ON' })));
+    assert.deepEqual(refused, { name: 'InvalidRequest', status: 400 });
   });
 });

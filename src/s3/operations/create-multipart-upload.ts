@@ -1,4 +1,6 @@
 // CreateMultipartUpload — https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html
+// Metadata, tags, ACL, Object Lock settings and the checksum algorithm are fixed here and
+// given to the object on completion.
 
 import { caller, header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
@@ -6,12 +8,16 @@ import { checkOwner } from './access.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { isCombinable, parseChecksumAlgorithm } from '../../pipeline/checksums.js';
 import { sendXml } from './respond.js';
+import { lockFromHeaders } from './versioning.js';
 import type { ChecksumType } from '../../metadata/records.js';
 
 export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
-  checkOwner(ctx, bucket);
+  const b = checkOwner(ctx, bucket);
   const attrs = attributesFromHeaders(ctx.koa.req.headers, caller(ctx));
+  // Object Lock headers apply to the object the upload completes into.
+  const lock = lockFromHeaders(ctx, b);
+  if (lock) attrs.config = { ...attrs.config, ...lock };
   const algRaw = header(ctx, 'x-amz-checksum-algorithm');
   if (algRaw === undefined && header(ctx, 'x-amz-checksum-type') !== undefined) {
     throw new S3Error('InvalidRequest', 'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
