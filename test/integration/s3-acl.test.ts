@@ -165,3 +165,14 @@ test('an ACL with no grants: the owner keeps its objects and the ACL calls, lose
   await t.client.send(new PutBucketAclCommand({ Bucket: 'acl-empty', ACL: 'private' }));
   await t.client.send(new PutObjectCommand({ Bucket: 'acl-empty', Key: 'baz', Body: 'a' }));
 });
+
+test('re-creating one\'s bucket keeps its ACL; asking for another one is BucketAlreadyExists', async () => {
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate', ACL: 'public-read' }));
+  assert.equal(await errorName(t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate' }))), 'BucketAlreadyExists');
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate', ACL: 'public-read' }));
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate-2' }));
+  assert.equal(await errorName(t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate-2', ACL: 'public-read' }))), 'BucketAlreadyExists');
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate-2' }));
+  const acl = await t.client.send(new GetBucketAclCommand({ Bucket: 'acl-recreate' }));
+  assert.ok(acl.Grants?.some((g) => g.Grantee?.URI === ALL_USERS));
+});
