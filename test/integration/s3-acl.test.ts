@@ -153,3 +153,26 @@ test('anonymous callers: writes where public-read-write allows them, an empty bu
   assert.equal(create.status, 403);
   assert.equal((await fetch(`${t.server.s3Url}/acl-private/k`, { method: 'PUT', body: 'x' })).status, 403);
 });
+
+test('an ACL with no grants: the owner keeps its objects and the ACL calls, loses writes', async () => {
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-empty' }));
+  await t.client.send(new PutObjectCommand({ Bucket: 'acl-empty', Key: 'foo', Body: 'bar' }));
+  const acl = await t.client.send(new GetBucketAclCommand({ Bucket: 'acl-empty' }));
+  await t.client.send(new PutBucketAclCommand({ Bucket: 'acl-empty', AccessControlPolicy: { Owner: acl.Owner, Grants: [] } }));
+  assert.equal(await (await t.client.send(new GetObjectCommand({ Bucket: 'acl-empty', Key: 'foo' }))).Body?.transformToString(), 'bar');
+  assert.equal(await errorName(t.client.send(new PutObjectCommand({ Bucket: 'acl-empty', Key: 'baz', Body: 'a' }))), 'AccessDenied');
+  assert.deepEqual((await t.client.send(new GetBucketAclCommand({ Bucket: 'acl-empty' }))).Grants, []);
+  await t.client.send(new PutBucketAclCommand({ Bucket: 'acl-empty', ACL: 'private' }));
+  await t.client.send(new PutObjectCommand({ Bucket: 'acl-empty', Key: 'baz', Body: 'a' }));
+});
+
+test('re-creating one\'s bucket keeps its ACL; asking for another one is BucketAlreadyExists', async () => {
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate', ACL: 'public-read' }));
+  assert.equal(await errorName(t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate' }))), 'BucketAlreadyExists');
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate', ACL: 'public-read' }));
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate-2' }));
+  assert.equal(await errorName(t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate-2', ACL: 'public-read' }))), 'BucketAlreadyExists');
+  await t.client.send(new CreateBucketCommand({ Bucket: 'acl-recreate-2' }));
+  const acl = await t.client.send(new GetBucketAclCommand({ Bucket: 'acl-recreate' }));
+  assert.ok(acl.Grants?.some((g) => g.Grantee?.URI === ALL_USERS));
+});

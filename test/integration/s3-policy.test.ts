@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import {
   CreateBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand, GetObjectCommand,
   ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, PutPublicAccessBlockCommand, GetPublicAccessBlockCommand,
-  DeletePublicAccessBlockCommand, PutBucketAclCommand, type S3Client,
+  DeletePublicAccessBlockCommand, PutBucketAclCommand, HeadObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startTestServer, s3Client, type TestServer } from '../support/server.js';
 import { createUser, type CreatedUser } from '../support/users.js';
@@ -61,8 +61,6 @@ test('a public-read policy opens GET to anonymous callers; deleting it closes it
   assert.equal(await res.text(), 'body of k');
   // Allowed to GET but not to list: a missing key is still AccessDenied, not NoSuchKey.
   assert.equal((await anonGet('pol-public', 'missing')).status, 403);
-  const status = await t.client.send(new GetBucketPolicyStatusCommand({ Bucket: 'pol-public' }));
-  assert.equal(status.PolicyStatus?.IsPublic, true);
   await t.client.send(new DeleteBucketPolicyCommand({ Bucket: 'pol-public' }));
   assert.equal((await anonGet('pol-public', 'k')).status, 403);
   assert.equal(await errorName(t.client.send(new GetBucketPolicyCommand({ Bucket: 'pol-public' }))), 'NoSuchBucketPolicy');
@@ -131,4 +129,44 @@ test('public access block: BlockPublicPolicy refuses public policies, RestrictPu
   assert.equal((await anonGet('pol-pab', 'k')).status, 200);
   assert.equal((await altS3.send(new ListObjectsV2Command({ Bucket: 'pol-pab' }))).KeyCount, 1);
   assert.equal(await errorName(t.client.send(new GetPublicAccessBlockCommand({ Bucket: 'pol-pab' }))), 'NoSuchPublicAccessBlockConfiguration');
+});
+
+test('the owner keeps the policy APIs under a Deny, but not the others', async () => {
+  await bucketWith('pol-self', ['k']);
+  await t.client.send(new PutPublicAccessBlockCommand({ Bucket: 'pol-self', PublicAccessBlockConfiguration: { BlockPublicAcls: true } }));
+  const denyAll = [{ Effect: 'Deny', Principal: '*', Action: ['s3:GetBucketPolicy', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:GetBucketPublicAccessBlock'], Resource: 'arn:aws:s3:::pol-self' }];
+  await putPolicy('pol-self', denyAll);
+  assert.equal(await errorName(t.client.send(new GetPublicAccessBlockCommand({ Bucket: 'pol-self' }))), 'AccessDenied');
+  assert.match((await t.client.send(new GetBucketPolicyCommand({ Bucket: 'pol-self' }))).Policy ?? '', /GetBucketPublicAccessBlock/);
+  assert.equal(await errorName(altS3.send(new GetBucketPolicyCommand({ Bucket: 'pol-self' }))), 'AccessDenied');
+  await t.client.send(new DeleteBucketPolicyCommand({ Bucket: 'pol-self' }));
+  await t.client.send(new GetPublicAccessBlockCommand({ Bucket: 'pol-self' }));
+});
+
+test('a listing grant limited by s3:prefix decides 404 versus 403 for missing keys', async () => {
+  await t.client.send(new CreateBucketCommand({ Bucket: 'pol-404' }));
+  await putPolicy('pol-404', [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::pol-404', Condition: { StringLike: { 's3:prefix': 'public/*' } } }]);
+  const head = async (Key: string) => {
+    try {
+      await altS3.send(new HeadObjectCommand({ Bucket: 'pol-404', Key }));
+      return 200;
+    } catch (e) {
+      return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    }
+  };
+  assert.equal(await head('public/object'), 404);
+  assert.equal(await head('private/object'), 403);
+});
+
+test('GetBucketPolicyStatus: false without a policy, true for a public ACL or policy, false for a named principal', async () => {
+  await t.client.send(new CreateBucketCommand({ Bucket: 'pol-status' }));
+  const isPublic = async () => (await t.client.send(new GetBucketPolicyStatusCommand({ Bucket: 'pol-status' }))).PolicyStatus?.IsPublic;
+  assert.equal(await isPublic(), false);
+  await t.client.send(new PutBucketAclCommand({ Bucket: 'pol-status', ACL: 'authenticated-read' }));
+  assert.equal(await isPublic(), true);
+  await t.client.send(new PutBucketAclCommand({ Bucket: 'pol-status', ACL: 'private' }));
+  await putPolicy('pol-status', [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${alt.id}:root` }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::pol-status' }]);
+  assert.equal(await isPublic(), false);
+  await putPolicy('pol-status', [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::pol-status' }]);
+  assert.equal(await isPublic(), true);
 });

@@ -190,12 +190,17 @@ function grantFromXml(g: unknown, knownId: (id: string) => boolean): Grant {
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
-/** The AccessControlPolicy response body (for renderXml), with display names looked up. */
+/**
+ * The AccessControlPolicy response body (for renderXml), with display names looked up. Group
+ * grants come first, then user grants, each in stored order: the order Ceph RGW answers in,
+ * which Ceph s3-tests compare against.
+ */
 export function aclToXml(grants: readonly Grant[], owner: string, displayName: (id: string) => string): Record<string, unknown> {
+  const ordered = [...grants.filter((g) => g.grantee.type === 'Group'), ...grants.filter((g) => g.grantee.type !== 'Group')];
   return {
     Owner: { ID: owner, DisplayName: displayName(owner) },
     AccessControlList: {
-      Grant: grants.map((g) => ({
+      Grant: ordered.map((g) => ({
         Grantee:
           g.grantee.type === 'CanonicalUser'
             ? { '@_xmlns:xsi': XSI, '@_xsi:type': 'CanonicalUser', ID: g.grantee.id, DisplayName: displayName(g.grantee.id) }

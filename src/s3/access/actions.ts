@@ -17,15 +17,14 @@ export interface ActionSpec {
   resource: 'bucket' | 'object';
   acl: 'bucket' | 'object' | 'owner';
   permission?: Permission;
-  /** The bucket owner may always call it, whatever the policy says (AWS: policy and ACL APIs). */
+  /** The bucket owner may always call it, whatever the policy says (AWS: the bucket policy APIs). */
   ownerAlways?: boolean;
 }
 
 const bucketRead = (action: string): ActionSpec => ({ action, resource: 'bucket', acl: 'bucket', permission: 'READ' });
 const objectWrite = (action: string): ActionSpec => ({ action, resource: 'object', acl: 'bucket', permission: 'WRITE' });
 const ownerOnly = (action: string, resource: 'bucket' | 'object' = 'bucket'): ActionSpec => ({ action, resource, acl: 'owner' });
-const ownerAlways = (action: string, permission?: Permission): ActionSpec =>
-  permission ? { action, resource: 'bucket', acl: 'bucket', permission, ownerAlways: true } : { action, resource: 'bucket', acl: 'owner', ownerAlways: true };
+const ownerAlways = (action: string): ActionSpec => ({ action, resource: 'bucket', acl: 'owner', ownerAlways: true });
 
 const table: Record<string, ActionSpec> = {
   ListBuckets: { action: 's3:ListAllMyBuckets', resource: 'bucket', acl: 'owner' },
@@ -56,20 +55,20 @@ const table: Record<string, ActionSpec> = {
   // Per key in AWS; here one check on the bucket's objects (resource bucket/*).
   DeleteObjects: objectWrite('s3:DeleteObject'),
 
-  GetBucketAcl: ownerAlways('s3:GetBucketAcl', 'READ_ACP'),
-  PutBucketAcl: ownerAlways('s3:PutBucketAcl', 'WRITE_ACP'),
+  GetBucketAcl: { action: 's3:GetBucketAcl', resource: 'bucket', acl: 'bucket', permission: 'READ_ACP' },
+  PutBucketAcl: { action: 's3:PutBucketAcl', resource: 'bucket', acl: 'bucket', permission: 'WRITE_ACP' },
   GetObjectAcl: { action: 's3:GetObjectAcl', versionAction: 's3:GetObjectVersionAcl', resource: 'object', acl: 'object', permission: 'READ_ACP' },
   PutObjectAcl: { action: 's3:PutObjectAcl', versionAction: 's3:PutObjectVersionAcl', resource: 'object', acl: 'object', permission: 'WRITE_ACP' },
   GetBucketPolicy: ownerAlways('s3:GetBucketPolicy'),
   PutBucketPolicy: ownerAlways('s3:PutBucketPolicy'),
   DeleteBucketPolicy: ownerAlways('s3:DeleteBucketPolicy'),
-  GetBucketPolicyStatus: ownerAlways('s3:GetBucketPolicyStatus'),
-  GetPublicAccessBlock: ownerAlways('s3:GetBucketPublicAccessBlock'),
-  PutPublicAccessBlock: ownerAlways('s3:PutBucketPublicAccessBlock'),
-  DeletePublicAccessBlock: ownerAlways('s3:PutBucketPublicAccessBlock'),
-  GetBucketOwnershipControls: ownerAlways('s3:GetBucketOwnershipControls'),
-  PutBucketOwnershipControls: ownerAlways('s3:PutBucketOwnershipControls'),
-  DeleteBucketOwnershipControls: ownerAlways('s3:PutBucketOwnershipControls'),
+  GetBucketPolicyStatus: ownerOnly('s3:GetBucketPolicyStatus'),
+  GetPublicAccessBlock: ownerOnly('s3:GetBucketPublicAccessBlock'),
+  PutPublicAccessBlock: ownerOnly('s3:PutBucketPublicAccessBlock'),
+  DeletePublicAccessBlock: ownerOnly('s3:PutBucketPublicAccessBlock'),
+  GetBucketOwnershipControls: ownerOnly('s3:GetBucketOwnershipControls'),
+  PutBucketOwnershipControls: ownerOnly('s3:PutBucketOwnershipControls'),
+  DeleteBucketOwnershipControls: ownerOnly('s3:PutBucketOwnershipControls'),
 
   GetObjectTagging: { action: 's3:GetObjectTagging', versionAction: 's3:GetObjectVersionTagging', resource: 'object', acl: 'object', permission: 'READ' },
   PutObjectTagging: { action: 's3:PutObjectTagging', versionAction: 's3:PutObjectVersionTagging', resource: 'object', acl: 'object', permission: 'WRITE_ACP' },

@@ -1,12 +1,14 @@
 // Authorization in one place: may this caller perform this operation on this bucket (and
 // object)? Evaluated as AWS does for a bucket in one account, with other accounts and
 // anonymous callers as strangers:
-//   1. the bucket owner may always use the policy and ACL APIs of its bucket;
+//   1. the bucket owner may always use the policy APIs of its bucket (so it can repair a
+//      policy that locks everyone out);
 //   2. an explicit Deny in the bucket policy refuses;
 //   3. an Allow in the bucket policy grants (unless RestrictPublicBuckets voids a public one);
 //   4. otherwise the ACL decides: the bucket's for bucket actions and object writes, the
-//      object's for object reads and object ACL calls; with BucketOwnerEnforced ownership
-//      ACLs are off and only the bucket owner is allowed;
+//      object's for object reads and object ACL calls (owners keep READ_ACP and WRITE_ACP on
+//      what they own); with BucketOwnerEnforced ownership ACLs are off and only the bucket
+//      owner is allowed;
 //   5. default deny: AccessDenied.
 // A missing object is NoSuchKey only to callers who may list the bucket, AccessDenied to
 // the others (AWS: existence is not revealed to strangers).
@@ -27,6 +29,8 @@ export interface AccessTarget {
   object?: ObjectRecord;
   /** Overrides ctx.operation (e.g. 'GetObject' for a copy source). */
   operation?: string;
+  /** Condition values that replace the request's (s3:prefix of the implied listing). */
+  conditions?: Record<string, string[]>;
 }
 
 type Decision = 'allow' | 'deny' | 'missing';
@@ -43,8 +47,11 @@ export function authorize(ctx: S3Ctx, bucket: BucketRecord, target: AccessTarget
   }
   if (d === 'allow') return;
   if (d === 'missing') {
-    // The operation will answer NoSuchKey, but only a caller who may list the bucket learns that.
-    if (decide(ctx, bucket, actionFor('ListObjects', false), {}) === 'allow') return;
+    // The operation will answer NoSuchKey, but only a caller who may list the bucket (with
+    // the key as prefix, as AWS evaluates it) learns that.
+    const key = t.key ?? ctx.key;
+    const listing: AccessTarget = key === undefined ? {} : { conditions: { 's3:prefix': [key] } };
+    if (decide(ctx, bucket, actionFor('ListObjects', false), listing) === 'allow') return;
   }
   throw new S3Error('AccessDenied');
 }
@@ -71,7 +78,7 @@ function decide(ctx: S3Ctx, b: BucketRecord, spec: ActionSpec & { name: string }
       ...(principal !== null ? { principalName: ctx.svc.accounts?.byId(principal)?.name ?? principal } : {}),
       action: spec.name,
       resource: resourceArn(b.name, key, spec.resource),
-      conditionValues: (k) => conditionValues(ctx, k, loadObject),
+      conditionValues: (k) => target.conditions?.[k] ?? conditionValues(ctx, k, loadObject),
     });
     if (decision === 'Deny') return 'deny';
     const restricted = b.config?.publicAccessBlock?.restrictPublicBuckets === true && !isOwner && isPublicPolicy(policy);
@@ -81,12 +88,14 @@ function decide(ctx: S3Ctx, b: BucketRecord, spec: ActionSpec & { name: string }
   if (spec.acl === 'owner' || b.config?.ownershipControls === 'BucketOwnerEnforced') return isOwner ? 'allow' : 'deny';
   const ignorePublic = b.config?.publicAccessBlock?.ignorePublicAcls === true;
   const permission = spec.permission ?? 'FULL_CONTROL';
+  const acp = permission === 'READ_ACP' || permission === 'WRITE_ACP';
+  if (spec.acl === 'bucket' && acp && isOwner) return 'allow';
   if (spec.acl === 'bucket') return aclAllows(expandAcl(b.config?.acl, b.owner, b.owner), principal, permission, ignorePublic) ? 'allow' : 'deny';
 
   const o = loadObject();
   if (!o) return 'missing';
   // The object owner may always read and change the object's ACL.
-  if ((permission === 'READ_ACP' || permission === 'WRITE_ACP') && principal !== null && principal === o.owner) return 'allow';
+  if (acp && principal !== null && principal === o.owner) return 'allow';
   return aclAllows(expandAcl(o.config?.acl, o.owner, b.owner), principal, permission, ignorePublic) ? 'allow' : 'deny';
 }
 

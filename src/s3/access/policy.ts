@@ -115,7 +115,11 @@ function parseStatement(s: unknown, bucket: string): Statement {
   }
   if ((s['Principal'] === undefined) === (s['NotPrincipal'] === undefined)) throw malformed('Missing required field Principal');
   if (s['Principal'] !== undefined) st.principal = principalSpec(s['Principal'], 'Principal');
-  else st.notPrincipal = principalSpec(s['NotPrincipal'], 'NotPrincipal');
+  else {
+    // AWS accepts NotPrincipal only with Deny (Allow + NotPrincipal would open to nearly everyone).
+    if (effect === 'Allow') throw malformed('NotPrincipal is only supported with Deny');
+    st.notPrincipal = principalSpec(s['NotPrincipal'], 'NotPrincipal');
+  }
   if ((s['Action'] === undefined) === (s['NotAction'] === undefined)) throw malformed('Missing required field Action');
   if (s['Action'] !== undefined) st.action = stringList(s['Action'], 'Action');
   else st.notAction = stringList(s['NotAction'], 'NotAction');

@@ -141,6 +141,8 @@ test('validation: MalformedPolicy for what AWS refuses', () => {
   assert.equal(malformed(doc([{ ...ok, Resource: 'arn:aws:s3:::b*/*' }])), 'accepted', 'a bucket wildcard covering this bucket');
   assert.equal(malformed(doc([{ ...ok, Condition: { StringSortOf: { 's3:prefix': 'a' } } }])), 'MalformedPolicy');
   assert.equal(malformed(doc([{ ...ok, Surprise: 1 }])), 'MalformedPolicy');
+  assert.equal(malformed(doc([{ ...ok, Principal: undefined, NotPrincipal: { AWS: 'x' } }])), 'MalformedPolicy', 'NotPrincipal only with Deny');
+  assert.equal(malformed(doc([{ ...ok, Effect: 'Deny', Principal: undefined, NotPrincipal: { AWS: 'x' } }])), 'accepted');
   assert.equal(malformed(doc([ok], { Padding: 'x'.repeat(21 * 1024) })), 'MalformedPolicy');
 });
 
