@@ -30,6 +30,7 @@ import { deleteBucketCors } from './operations/delete-bucket-cors.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './operations/object-tagging.js';
 import { deleteBucketTagging, getBucketTagging, putBucketTagging } from './operations/bucket-tagging.js';
 import { getObjectAttributes } from './operations/get-object-attributes.js';
+import { getBucketRequestPayment, putBucketRequestPayment } from './operations/bucket-request-payment.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -56,6 +57,8 @@ const routes: Route[] = [
   { name: 'DeleteBucketCors', method: 'DELETE', level: 'bucket', query: ['cors'], op: deleteBucketCors },
   { name: 'GetBucketTagging', method: 'GET', level: 'bucket', query: ['tagging'], op: getBucketTagging },
   { name: 'PutBucketTagging', method: 'PUT', level: 'bucket', query: ['tagging'], op: putBucketTagging },
+  { name: 'GetBucketRequestPayment', method: 'GET', level: 'bucket', query: ['requestPayment'], op: getBucketRequestPayment },
+  { name: 'PutBucketRequestPayment', method: 'PUT', level: 'bucket', query: ['requestPayment'], op: putBucketRequestPayment },
   { name: 'DeleteBucketTagging', method: 'DELETE', level: 'bucket', query: ['tagging'], op: deleteBucketTagging },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },

@@ -27,8 +27,9 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
   }
   let attrs = directive === 'REPLACE' ? attributesFromHeaders(ctx.koa.req.headers, caller(ctx)) : undefined;
   if (!attrs && storageClass !== undefined) {
-    const sc = attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)).storageClass;
-    attrs = { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, ...(sc ? { storageClass: sc } : {}) };
+    const sc = attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx));
+    const { 'x-amz-storage-class': _old, ...srcHeaders } = src.headers;
+    attrs = { owner: caller(ctx), contentType: src.contentType, headers: { ...srcHeaders, ...sc.headers }, userMeta: src.userMeta, ...(sc.storageClass ? { storageClass: sc.storageClass } : {}) };
   }
   // x-amz-tagging-directive: COPY keeps the source's tags, REPLACE takes x-amz-tagging (or none).
   const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
