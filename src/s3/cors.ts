@@ -164,7 +164,10 @@ export function applyCors(ctx: S3Ctx): boolean {
     // No such bucket: the operation reports it; there are no rules to apply.
     return false;
   }
-  const rule = rules && matchRule(rules, origin, ctx.koa.method, []);
+  // Like Ceph RGW (and its s3-tests), an actual request naming Access-Control-Request-Method
+  // is matched on that method; otherwise on its own.
+  const method = header(ctx, 'access-control-request-method')?.trim() ?? ctx.koa.method;
+  const rule = rules && matchRule(rules, origin, method, []);
   if (rule) setRuleHeaders(ctx, rule, origin);
   return false;
 }

@@ -41,10 +41,12 @@ export function attributesFromHeaders(h: Headers, owner: string): ObjectAttribut
     metaBytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   }
   if (metaBytes > limits.userMetadataBytesMax) throw new S3Error('MetadataTooLarge');
-  const storageClass = one(h, 'x-amz-storage-class');
+  const storageClass = one(h, 'x-amz-storage-class')?.trim();
   const tagging = one(h, 'x-amz-tagging');
   // Grantee ids were checked against the accounts by the operation's access check.
   const acl = aclFromHeaders(h, () => true);
+  // An S3 class stored under another name is remembered, to be reported as sent.
+  if (storageClass && s3StorageClassName(s3StorageClass(storageClass)) !== storageClass) headers['x-amz-storage-class'] = storageClass;
   return {
     ...(acl ? { config: { acl } } : {}),
     owner,
@@ -56,16 +58,33 @@ export function attributesFromHeaders(h: Headers, owner: string): ObjectAttribut
   };
 }
 
+/**
+ * S3 storage classes → the Tessera class that stores them. Every Tessera class is durable and
+ * read instantly, so the infrequent-access and instant-retrieval classes are stored as
+ * STANDARD, and the S3 name the client chose is kept (as a stored x-amz-storage-class header)
+ * to be reported back. Archive classes (GLACIER, DEEP_ARCHIVE) need RestoreObject semantics
+ * Tessera does not have, and OUTPOSTS / SNOW / EXPRESS_ONEZONE name hardware or endpoints it
+ * is not: those are InvalidStorageClass. WIDE is Tessera's own RS(8,3) class.
+ */
+const S3_STORAGE_CLASSES: Readonly<Record<string, string>> = Object.freeze({
+  STANDARD: 'STANDARD',
+  REDUCED_REDUNDANCY: 'REPLICA',
+  STANDARD_IA: 'STANDARD',
+  ONEZONE_IA: 'STANDARD',
+  INTELLIGENT_TIERING: 'STANDARD',
+  GLACIER_IR: 'STANDARD',
+  WIDE: 'WIDE',
+});
+
 /** Maps an S3 storage-class header to a Tessera class (one durable class per object). */
 function s3StorageClass(v: string): string {
-  switch (v) {
-    case 'STANDARD':
-      return 'STANDARD';
-    case 'REDUCED_REDUNDANCY':
-      return 'REPLICA';
-    default:
-      throw new S3Error('InvalidStorageClass');
-  }
+  if (!Object.prototype.hasOwnProperty.call(S3_STORAGE_CLASSES, v)) throw new S3Error('InvalidStorageClass');
+  return S3_STORAGE_CLASSES[v]!;
+}
+
+/** What GET/HEAD, listings and GetObjectAttributes report: the S3 name the writer chose. */
+export function reportedStorageClass(o: { storageClass: string; headers: Record<string, string> }): string {
+  return o.headers['x-amz-storage-class'] ?? s3StorageClassName(o.storageClass);
 }
 
 /** The S3 name a Tessera class is reported as (x-amz-storage-class, listings, attributes). */
@@ -85,7 +104,8 @@ export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum
   koa.set('Accept-Ranges', 'bytes');
   for (const [k, v] of Object.entries(o.headers)) koa.set(k, v);
   for (const [k, v] of Object.entries(o.userMeta)) koa.set(`x-amz-meta-${k}`, v);
-  if (o.storageClass !== 'STANDARD') koa.set('x-amz-storage-class', s3StorageClassName(o.storageClass));
+  const storageClass = reportedStorageClass(o);
+  if (storageClass !== 'STANDARD') koa.set('x-amz-storage-class', storageClass);
   if (withChecksum && o.checksum) {
     const alg = parseChecksumAlgorithm(o.checksum.algorithm);
     if (alg) koa.set(checksumHeader(alg), o.checksum.value);

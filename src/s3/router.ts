@@ -55,6 +55,7 @@ import { getBucketPolicy } from './operations/get-bucket-policy.js';
 import { putBucketPolicy } from './operations/put-bucket-policy.js';
 import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
 import { getBucketPolicyStatus } from './operations/get-bucket-policy-status.js';
+import { getBucketRequestPayment, putBucketRequestPayment } from './operations/bucket-request-payment.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -100,6 +101,8 @@ const routes: Route[] = [
   { name: 'DeleteBucketCors', method: 'DELETE', level: 'bucket', query: ['cors'], op: deleteBucketCors },
   { name: 'GetBucketTagging', method: 'GET', level: 'bucket', query: ['tagging'], op: getBucketTagging },
   { name: 'PutBucketTagging', method: 'PUT', level: 'bucket', query: ['tagging'], op: putBucketTagging },
+  { name: 'GetBucketRequestPayment', method: 'GET', level: 'bucket', query: ['requestPayment'], op: getBucketRequestPayment },
+  { name: 'PutBucketRequestPayment', method: 'PUT', level: 'bucket', query: ['requestPayment'], op: putBucketRequestPayment },
   { name: 'DeleteBucketTagging', method: 'DELETE', level: 'bucket', query: ['tagging'], op: deleteBucketTagging },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },

@@ -84,8 +84,11 @@ export function parseTaggingXml(body: string, maxTags: number): TagSet {
   return tagSetFrom(pairs, maxTags);
 }
 
-/** The TagSet element of a GetObjectTagging / GetBucketTagging response. */
+/**
+ * The TagSet element of a GetObjectTagging / GetBucketTagging response, sorted by key (a tag
+ * set has no order; Ceph RGW and MinIO answer sorted, and the Ceph s3-tests expect it).
+ */
 export function tagSetXml(tags: TagSet | undefined): { TagSet: { Tag: { Key: string; Value: string }[] } | '' } {
-  const list = Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const list = Object.entries(tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([Key, Value]) => ({ Key, Value }));
   return { TagSet: list.length === 0 ? '' : { Tag: list } };
 }

@@ -96,6 +96,11 @@ describe('CORS', () => {
     assert.equal(star.headers.get('access-control-allow-origin'), '*');
     const noRule = await fetch(`${base}/${bucket}/obj`, { method: 'DELETE', headers: { Origin: 'https://other.org' } });
     assert.equal(noRule.headers.get('access-control-allow-origin'), null);
+    // As in Ceph RGW (and its s3-tests), an actual request naming Access-Control-Request-Method is matched on it.
+    const viaAcrm = await fetch(`${base}/${bucket}/obj`, { method: 'DELETE', headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'GET' } });
+    assert.equal(viaAcrm.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    const deniedAcrm = await fetch(`${base}/${bucket}/obj`, { headers: { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'DELETE' } });
+    assert.equal(deniedAcrm.headers.get('access-control-allow-origin'), null);
     const noOrigin = await fetch(`${base}/${bucket}/obj`);
     assert.equal(noOrigin.headers.get('access-control-allow-origin'), null);
     // Through the SDK (authenticated), with an Origin header added to the request.

@@ -116,6 +116,17 @@ describe('POST Object (browser form upload)', () => {
     assert.equal(loc.searchParams.get('etag'), `"${md5hex(Buffer.from('abc'))}"`);
   });
 
+  test('fields sent as file parts (as Python requests does) are fields; only the part named "file" is the content', async () => {
+    const fields = signedFields({ bucket, key: 'requests/${filename}', v2: true });
+    const boundary = 'b0undary';
+    const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${k}"\r\n\r\n${v}\r\n`);
+    const body = parts.join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="data.txt"\r\n\r\nbar\r\n--${boundary}--\r\n`;
+    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    assert.equal(res.status, 204, await res.text());
+    const got = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'requests/data.txt' }));
+    assert.equal((await streamToBuffer(got.Body)).toString(), 'bar');
+  });
+
   test('policy violations are refused with the AWS codes and store nothing', async () => {
     const cases: [string, Record<string, string>, Buffer | undefined, number, string][] = [
       ['key outside the policy', { ...signedFields({ bucket, key: 'allowed/a' }), key: 'other/a' }, Buffer.from('x'), 403, 'AccessDenied'],

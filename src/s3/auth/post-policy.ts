@@ -128,7 +128,9 @@ function parseCondition(c: unknown): ParsedCondition {
     return { op: 'eq', field: entries[0]![0].toLowerCase(), value: entries[0]![1] as string };
   }
   if (!Array.isArray(c) || c.length !== 3) throw policyError('Invalid Condition.');
-  const [op, a, b] = c as [unknown, unknown, unknown];
+  const [rawOp, a, b] = c as [unknown, unknown, unknown];
+  // Condition names match case-insensitively ("StArTs-WiTh"), as AWS and RGW accept.
+  const op = typeof rawOp === 'string' ? rawOp.toLowerCase() : rawOp;
   if (op === 'content-length-range') {
     if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || (a as number) < 0 || (b as number) < (a as number)) {
       throw policyError('Invalid content-length-range.');

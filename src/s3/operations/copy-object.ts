@@ -34,10 +34,19 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
   }
   let attrs = directive === 'REPLACE' ? attributesFromHeaders(ctx.koa.req.headers, caller(ctx)) : undefined;
   if (!attrs) {
-    // COPY keeps the source's metadata, but the copy belongs to the caller and gets the ACL sent now.
-    const sc = storageClass !== undefined ? attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)).storageClass : undefined;
+    // COPY keeps the source's metadata, but the copy belongs to the caller and gets the ACL
+    // sent now; a new storage class replaces the remembered S3 class name.
+    const sc = storageClass !== undefined ? attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)) : undefined;
+    const { 'x-amz-storage-class': _old, ...srcHeaders } = src.headers;
     const acl = aclFromHeaders(ctx.koa.req.headers, () => true);
-    attrs = { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, ...(sc ? { storageClass: sc } : {}), ...(acl ? { config: { acl } } : {}) };
+    attrs = {
+      owner: caller(ctx),
+      contentType: src.contentType,
+      headers: sc ? { ...srcHeaders, ...sc.headers } : src.headers,
+      userMeta: src.userMeta,
+      ...(sc?.storageClass ? { storageClass: sc.storageClass } : {}),
+      ...(acl ? { config: { acl } } : {}),
+    };
   }
   // x-amz-tagging-directive: COPY keeps the source's tags, REPLACE takes x-amz-tagging (or none).
   const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();

@@ -10,7 +10,7 @@ import { header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
-import { httpDate, s3StorageClassName } from '../object-headers.js';
+import { httpDate, reportedStorageClass } from '../object-headers.js';
 import { sendXml } from './respond.js';
 import type { ObjectRecord } from '../../metadata/records.js';
 
@@ -71,7 +71,7 @@ export async function getObjectAttributes(ctx: S3Ctx): Promise<void> {
     ...(want.has('ETag') ? { ETag: o.etag } : {}),
     ...(want.has('Checksum') && o.checksum ? { Checksum: { [`Checksum${o.checksum.algorithm}`]: o.checksum.value, ChecksumType: o.checksum.type } } : {}),
     ...(parts ? { ObjectParts: parts } : {}),
-    ...(want.has('StorageClass') ? { StorageClass: s3StorageClassName(o.storageClass) } : {}),
+    ...(want.has('StorageClass') ? { StorageClass: reportedStorageClass(o) } : {}),
     ...(want.has('ObjectSize') ? { ObjectSize: o.size } : {}),
   });
 }

@@ -5,6 +5,7 @@ import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
 import { isoDate, listEncoder, owner, parseMaxKeys, sendXml } from './respond.js';
+import { reportedStorageClass } from '../object-headers.js';
 
 export async function listMultipartUploads(ctx: S3Ctx): Promise<void> {
   const bucket = requireBucket(ctx);
@@ -34,7 +35,7 @@ export async function listMultipartUploads(ctx: S3Ctx): Promise<void> {
       UploadId: u.uploadId,
       Initiator: owner(u.owner),
       Owner: owner(u.owner),
-      StorageClass: 'STANDARD',
+      StorageClass: reportedStorageClass(u),
       Initiated: isoDate(u.initiatedMs),
     })),
     CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),

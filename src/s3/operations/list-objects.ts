@@ -7,6 +7,7 @@ import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
 import { isoDate, listEncoder, owner, parseMaxKeys, sendXml } from './respond.js';
 import type { ObjectRecord } from '../../metadata/records.js';
+import { reportedStorageClass } from '../object-headers.js';
 
 export function contentsEntry(o: ObjectRecord, enc: (s: string) => string, withOwner: boolean) {
   return {
@@ -15,7 +16,7 @@ export function contentsEntry(o: ObjectRecord, enc: (s: string) => string, withO
     ETag: `"${o.etag}"`,
     Size: o.size,
     ...(withOwner ? { Owner: owner(o.owner) } : {}),
-    StorageClass: o.storageClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : 'STANDARD',
+    StorageClass: reportedStorageClass(o),
   };
 }
 

@@ -5,6 +5,7 @@ import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
 import { checkOwner } from './access.js';
 import { isoDate, owner, parseMaxKeys, sendXml } from './respond.js';
+import { reportedStorageClass } from '../object-headers.js';
 
 export async function listParts(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -22,7 +23,7 @@ export async function listParts(ctx: S3Ctx): Promise<void> {
     UploadId: uploadId,
     Initiator: owner(upload.owner),
     Owner: owner(upload.owner),
-    StorageClass: 'STANDARD',
+    StorageClass: reportedStorageClass(upload),
     PartNumberMarker: marker,
     ...(parts.length > 0 ? { NextPartNumberMarker: parts[parts.length - 1]!.partNumber } : {}),
     MaxParts: maxParts,

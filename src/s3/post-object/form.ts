@@ -44,7 +44,7 @@ export function readPostForm(req: IncomingMessage): Promise<PostForm> {
         fieldNameSize: 256,
         fieldSize: limits.postFormFieldBytesMax,
         fields: limits.postFormFieldsMax,
-        files: 1,
+        files: limits.postFormFieldsMax + 1,
         parts: limits.postFormFieldsMax + 1,
         headerPairs: 16,
       },
@@ -56,11 +56,20 @@ export function readPostForm(req: IncomingMessage): Promise<PostForm> {
     const fields: Record<string, string> = {};
     let fieldBytes = 0;
     let settled = false;
+    // Parts with a filename but another name than "file" are fields (clients such as Python's
+    // requests send every field that way); they arrive as streams and are read here, bounded.
+    const pending: Promise<void>[] = [];
     const fail = (err: S3Error) => {
       if (settled) return;
       settled = true;
       req.unpipe(bb);
       reject(err);
+    };
+    const addField = (name: string, value: string) => {
+      if (settled) return;
+      fieldBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+      if (fieldBytes > limits.postFormFieldsBytesMax) return fail(new S3Error('InvalidArgument', 'The form fields are too large.'));
+      if (!Object.prototype.hasOwnProperty.call(fields, name)) fields[name] = value;
     };
     const deliver = (file: Readable, filename: string) => {
       if (settled) {
@@ -73,18 +82,34 @@ export function readPostForm(req: IncomingMessage): Promise<PostForm> {
     bb.on('field', (name, value, info) => {
       if (settled) return;
       if (info.nameTruncated || info.valueTruncated) return fail(new S3Error('InvalidArgument', `Form field ${name.slice(0, 64)} is too large.`));
-      fieldBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
-      if (fieldBytes > limits.postFormFieldsBytesMax) return fail(new S3Error('InvalidArgument', 'The form fields are too large.'));
       // A text field named "file" is the content (curl -F file=text, or a form without a file input).
-      if (name.toLowerCase() === 'file') return deliver(Readable.from([Buffer.from(value, 'utf8')]), '');
-      if (!Object.prototype.hasOwnProperty.call(fields, name)) fields[name] = value;
+      if (name.toLowerCase() === 'file') return void Promise.all(pending).then(() => deliver(Readable.from([Buffer.from(value, 'utf8')]), ''));
+      addField(name, value);
     });
-    bb.on('file', (_name, stream, info) => deliver(stream, info.filename ?? ''));
+    bb.on('file', (name, stream, info) => {
+      if (name.toLowerCase() === 'file') return void Promise.all(pending).then(() => deliver(stream, info.filename ?? ''));
+      pending.push(readFieldStream(stream).then((v) => (v === undefined ? fail(new S3Error('InvalidArgument', `Form field ${name.slice(0, 64)} is too large.`)) : addField(name, v))));
+    });
     bb.on('fieldsLimit', () => fail(new S3Error('InvalidArgument', 'Too many form fields.')));
     bb.on('partsLimit', () => fail(new S3Error('InvalidArgument', 'Too many form fields.')));
+    bb.on('filesLimit', () => fail(new S3Error('InvalidArgument', 'Too many form fields.')));
     bb.on('error', () => fail(malformed()));
-    bb.on('close', () => fail(new S3Error('IncorrectNumberOfFilesInPostRequest')));
+    bb.on('close', () => void Promise.all(pending).then(() => fail(new S3Error('IncorrectNumberOfFilesInPostRequest'))));
     req.on('error', () => fail(new S3Error('IncompleteBody')));
     req.pipe(bb);
+  });
+}
+
+/** A field sent as a file part, as text; undefined when longer than a field may be. */
+function readFieldStream(stream: Readable): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    stream.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes <= limits.postFormFieldBytesMax) parts.push(c);
+    });
+    stream.on('end', () => resolve(bytes > limits.postFormFieldBytesMax ? undefined : Buffer.concat(parts).toString('utf8')));
+    stream.on('error', () => resolve(undefined));
   });
 }

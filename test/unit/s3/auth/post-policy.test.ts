@@ -82,7 +82,7 @@ test('the s3-tests failure cases get their status codes', () => {
   assert.equal(fails('InvalidPolicyDocument', v2({ conditions: basePolicy.conditions }, {})).status, 400);
   assert.equal(fails('InvalidPolicyDocument', v2({ expiration: basePolicy.expiration }, {})).status, 400);
   fails('InvalidPolicyDocument', v2({ ExPiRaTiOn: basePolicy.expiration, conditions: basePolicy.conditions }, {}));
-  fails('InvalidPolicyDocument', v2({ ...basePolicy, conditions: [...basePolicy.conditions, ['StArTs-WiTh', '$key', 'foo']] }, {}));
+  fails('InvalidPolicyDocument', v2({ ...basePolicy, conditions: [...basePolicy.conditions, ['ends-with', '$key', 'foo']] }, {}));
   fails('InvalidPolicyDocument', v2({ ...basePolicy, expiration: '2026/06/01 13:00' }, {}));
   fails('InvalidPolicyDocument', v2({ ...basePolicy, conditions: [...basePolicy.conditions, ['content-length-range', -1, 0]] }, {}));
   fails('InvalidPolicyDocument', v2({ ...basePolicy, conditions: [{}] }, {}));
@@ -106,4 +106,10 @@ test('x-ignore- fields and field-name case are handled as AWS does', () => {
   assert.equal(verifyPostPolicy({ bucket: 'bucket', fields }, lookup, nowMs).anonymous, false);
   // Values are compared case-sensitively.
   fails('AccessDenied', v2(basePolicy, { acl: 'PRIVATE' }));
+});
+
+test('condition names and field names in conditions match case-insensitively (s3-tests case_insensitive_condition_fields)', () => {
+  const policy = { ...basePolicy, conditions: [{ bUcKeT: 'bucket' }, ['StArTs-WiTh', '$KeY', 'foo'], { AcL: 'private' }, ['StArTs-WiTh', '$CoNtEnT-TyPe', 'text/plain'], ['content-length-range', 0, 1024]] };
+  assert.equal(verifyPostPolicy({ bucket: 'bucket', fields: v2(policy, {}) }, lookup, nowMs).anonymous, false);
+  fails('InvalidPolicyDocument', v2({ ...basePolicy, conditions: [['begins-with', '$key', 'foo']] }, {}));
 });
