@@ -62,9 +62,9 @@ def read_list(path):
 def first_line(el):
     msg = (el.get('message') or '').strip()
     text = (el.text or '').strip()
-    # The last "E   " line of the traceback is the assertion or exception that failed.
+    # The first "E   " line of the traceback is the assertion or exception that failed.
     e_lines = [l[1:].strip() for l in text.splitlines() if l.startswith('E ')]
-    line = e_lines[-1] if e_lines else (msg.splitlines()[0] if msg else text.splitlines()[-1:] or [''])
+    line = e_lines[0] if e_lines else (msg.splitlines()[0] if msg else text.splitlines()[-1:] or [''])
     if isinstance(line, list):
         line = line[0] if line else ''
     return line[:200]
