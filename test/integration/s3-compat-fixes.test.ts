@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
   CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   HeadBucketCommand,
@@ -19,14 +21,19 @@ import { startTestServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } fr
 interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
 /** A SigV4-signed request sent as is, for headers an SDK will not send. */
-function signedRequest(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body = ''): Promise<RawResponse> {
+function signedRequest(
+  baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body = '',
+  onWire: Record<string, string> = {},
+): Promise<RawResponse> {
   const u = new URL(baseUrl);
   const opts = aws4.sign(
     { host: u.host, path, method, headers: { ...headers }, body, service: 's3', region: 'us-east-1' },
     { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY },
   );
+  // onWire replaces header values after signing (the bytes sent differ from the text signed).
+  const sent = { ...(opts.headers as Record<string, string>), ...onWire };
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method, headers: opts.headers as Record<string, string> }, (res) => {
+    const req = request({ host: u.hostname, port: u.port, path, method, headers: sent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -78,6 +85,40 @@ describe('s3-tests regressions', () => {
       assert.equal(created.status, 200, created.body);
       const put = await signedRequest(url, 'PUT', `/${bucket}/k`, { Expect: expect }, 'bar');
       assert.equal(put.status, 200, put.body);
+    }
+  });
+
+  // s3-tests: test_object_set_get_unicode_metadata (botocore sends x-amz-meta-* as UTF-8 bytes).
+  test('a non-ASCII metadata value verifies and reads back as the text sent', async () => {
+    const bucket = 'unicode-meta';
+    await t.client.send(new CreateBucketCommand({ Bucket: bucket }));
+    const text = 'Hello World\u00e9';
+    // node's http client, like botocore, sends the UTF-8 bytes of the text it signed.
+    const put = await signedRequest(t.server.s3Url, 'PUT', `/${bucket}/py`, { 'x-amz-meta-meta1': text }, 'bar');
+    assert.equal(put.status, 200, put.body);
+    const got = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'py' }));
+    assert.equal(got.Metadata?.['meta1'], text);
+    // A value sent as the latin1 form of the UTF-8 bytes is a different text, and must not verify.
+    const forged = await signedRequest(t.server.s3Url, 'PUT', `/${bucket}/py2`, { 'x-amz-meta-meta1': text }, 'bar', {
+      'x-amz-meta-meta1': Buffer.from(text, 'utf8').toString('latin1'),
+    });
+    assert.equal(forged.status, 403, forged.body);
+    await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'js', Body: 'bar', Metadata: { meta1: 'Gr\u00fc\u00dfe' } }));
+    const head = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'js' }));
+    assert.equal(head.Metadata?.['meta1'], 'Gr\u00fc\u00dfe');
+  });
+
+  // s3-tests: test_object_content_encoding_aws_chunked.
+  test('Content-Encoding is stored as sent, less any aws-chunked', async () => {
+    const bucket = 'content-encoding';
+    await t.client.send(new CreateBucketCommand({ Bucket: bucket }));
+    const cases: Array<[string, string | undefined]> = [
+      ['deflate, gzip', 'deflate, gzip'], ['gzip, aws-chunked', 'gzip'], ['aws-chunked, gzip', 'gzip'], ['aws-chunked', undefined],
+    ];
+    for (const [sent, stored] of cases) {
+      await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'k', Body: 'x', ContentEncoding: sent }));
+      const head = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'k' }));
+      assert.equal(head.ContentEncoding, stored, sent);
     }
   });
 });
