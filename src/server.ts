@@ -3,7 +3,7 @@
 // servers, and GC. main.ts calls it from the CLI; tests call it with a temp dir and port 0.
 
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -152,6 +152,9 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
   s3Server.requestTimeout = 0;
   s3Server.timeout = limits.httpSocketIdleMs;
   s3Server.headersTimeout = limits.httpHeadersTimeoutMs;
+  // Node answers 417 to any Expect other than 100-continue; S3 ignores unknown expectations
+  // (s3-tests test_bucket_create_bad_expect_mismatch sends "Expect: 200").
+  s3Server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => s3Server.emit('request', req, res));
   const sockets = new Set<Socket>();
   s3Server.on('connection', (s: Socket) => {
     sockets.add(s);

@@ -25,8 +25,10 @@ export function attributesFromHeaders(h: Headers, owner: string): ObjectAttribut
   for (const name of STORED_HEADERS) {
     let v = one(h, name);
     if (name === 'content-encoding' && v !== undefined) {
-      // aws-chunked is transfer framing, not a property of the object.
-      v = v.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'aws-chunked').join(',');
+      // aws-chunked is transfer framing, not a property of the object; any other value is
+      // kept as sent ("deflate, gzip": s3-tests test_object_content_encoding_aws_chunked).
+      const codings = v.split(',').map((s) => s.trim());
+      if (codings.includes('aws-chunked')) v = codings.filter((s) => s !== '' && s !== 'aws-chunked').join(', ');
       if (v === '') continue;
     }
     if (v !== undefined) headers[name] = v;
@@ -103,7 +105,7 @@ export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum
   koa.set('Content-Type', o.contentType);
   koa.set('Accept-Ranges', 'bytes');
   for (const [k, v] of Object.entries(o.headers)) koa.set(k, v);
-  for (const [k, v] of Object.entries(o.userMeta)) koa.set(`x-amz-meta-${k}`, v);
+  for (const [k, v] of Object.entries(o.userMeta)) koa.set(`x-amz-meta-${k}`, metaValueOut(v));
   const storageClass = reportedStorageClass(o);
   if (storageClass !== 'STANDARD') koa.set('x-amz-storage-class', storageClass);
   if (withChecksum && o.checksum) {
@@ -114,6 +116,20 @@ export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum
   if (o.parts) koa.set('x-amz-mp-parts-count', String(o.parts.length));
   const tagCount = Object.keys(o.config?.tagging ?? {}).length;
   if (tagCount > 0) koa.set('x-amz-tagging-count', String(tagCount));
+}
+
+/**
+ * A stored x-amz-meta-* value (the bytes sent, one char per byte) as a response header. A UTF-8
+ * value whose characters all fit in one byte each is sent decoded ("é" as byte E9), which is how
+ * clients that read headers as latin1 (botocore, node) see what they sent (s3-tests
+ * test_object_set_get_unicode_metadata); anything else goes back byte for byte.
+ */
+function metaValueOut(v: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(v)) return v;
+  const decoded = Buffer.from(v, 'latin1').toString('utf8');
+  // eslint-disable-next-line no-control-regex
+  return !decoded.includes('\ufffd') && !/[^\x00-\xff]/.test(decoded) ? decoded : v;
 }
 
 const OVERRIDES: Record<string, string> = {

@@ -130,13 +130,32 @@ export function headerValues(
   if (rawHeaders !== undefined) {
     const values: string[] = [];
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-      if (rawHeaders[i]!.toLowerCase() === name) values.push(rawHeaders[i + 1]!);
+      if (rawHeaders[i]!.toLowerCase() === name) values.push(wireText(rawHeaders[i + 1]!));
     }
     return values;
   }
   const v = headers[name];
   if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
+  return (Array.isArray(v) ? v : [v]).map(wireText);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A header value as the client signed it. Node reads header bytes as latin1, one char per
+ * byte. botocore sends a non-ASCII value as UTF-8 bytes (x-amz-meta-*: s3-tests
+ * test_object_set_get_unicode_metadata), node clients (SDK v3) send it as latin1 bytes, and
+ * both sign the UTF-8 encoding of the text. Bytes that form valid UTF-8 are taken as UTF-8,
+ * anything else as latin1, so the canonical request (hashed as UTF-8) matches either.
+ */
+export function wireText(v: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(v)) return v;
+  try {
+    return strictUtf8.decode(Buffer.from(v, 'latin1'));
+  } catch {
+    return v;
+  }
 }
 
 /** The canonical headers block: 'name:value\n' for each signed header, in the signed order. */

@@ -1,5 +1,7 @@
 // ListObjects (v1) — https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html
-// NextMarker is returned only when a delimiter was given, as AWS does.
+// NextMarker is returned only when a delimiter was given, as AWS does. With encoding-type=url
+// the Prefix element stays as sent: SDKs decode Marker, NextMarker, Delimiter, Key and the
+// CommonPrefixes but not v1's Prefix (s3-tests: test_bucket_list_prefix_unreadable).
 
 import { requireBucket, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
@@ -33,7 +35,7 @@ export async function listObjects(ctx: S3Ctx): Promise<void> {
   const enc = listEncoder(ctx);
   sendXml(ctx, 'ListBucketResult', {
     Name: bucket,
-    Prefix: enc(prefix),
+    Prefix: prefix,
     Marker: enc(marker),
     ...(page.isTruncated && delimiter !== '' && page.last !== undefined ? { NextMarker: enc(page.last) } : {}),
     MaxKeys: maxKeys,
