@@ -104,7 +104,7 @@ export abstract class RaftBase {
   }
 
   // The configuration as of index (for a snapshot taken there).
-  protected votersAt(index: number): readonly NodeId[] {
+  votersAt(index: number): readonly NodeId[] {
     for (let i = Math.min(index, this.log.lastIndex()); i > this.log.snapshotIndex; i--) {
       const e = this.log.entry(i)!;
       if (e.kind === EntryKind.config) return decodeConfig(e.data);

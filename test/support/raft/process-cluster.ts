@@ -31,12 +31,14 @@ export interface Status {
   readonly term: number;
   readonly leader: string | null;
   readonly commit: number;
+  readonly snapshot: number;
 }
 
 export interface ClusterTiming {
   readonly tickMs: number;
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
+  readonly snapshotThresholdEntries?: number;
 }
 
 export class ProcessCluster {
