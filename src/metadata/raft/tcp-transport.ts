@@ -74,7 +74,6 @@ interface Outbound {
   lastDialMs: number;
   // Frames sent while the connection is being set up, bounded; flushed once it is ready.
   pending: Buffer[];
-  corked: boolean;
 }
 
 export class TcpTransport implements Transport {
@@ -115,19 +114,7 @@ export class TcpTransport implements Transport {
       return;
     }
     if (o.socket.writableLength > limits.raftPeerSendBufferBytesMax) return;
-    // Everything sent to a peer in one event-loop turn (a Ready's messages) leaves in one
-    // write system call: measured with --cpu-prof, per-message writes were a quarter of a
-    // busy leader's CPU.
-    const socket = o.socket;
-    if (!o.corked) {
-      o.corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        o.corked = false;
-        socket.uncork();
-      });
-    }
-    socket.write(frame(encodeMessage(m)));
+    o.socket.write(frame(encodeMessage(m)));
   }
 
   async close(): Promise<void> {
@@ -142,7 +129,7 @@ export class TcpTransport implements Transport {
     if (addr === undefined) return null;
     let o = this.outbound.get(peer);
     if (o === undefined) {
-      o = { socket: null, ready: false, lastDialMs: -Infinity, pending: [], corked: false };
+      o = { socket: null, ready: false, lastDialMs: -Infinity, pending: [] };
       this.outbound.set(peer, o);
     }
     const now = performance.now();

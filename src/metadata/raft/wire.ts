@@ -8,16 +8,12 @@
 //                   prevIndex + 1 + position); for a snapshot or a snapChunk (a piece of a
 //                   snapshot, snapshot-transfer.ts) only: the data
 //
-// Version 2 (wire-binary.ts): a fixed binary layout for append, appendResp, heartbeat and
-// heartbeatResp, which are nearly all the traffic.
-//
 // JSON keeps the small scalar fields easy to evolve; entry data, the bulk of the traffic,
 // stays binary. Decoding validates the shape, since the bytes come from the network.
 
 import { RaftCorruptionError } from './errors.js';
 import { decodeEntry, encodeEntry } from './log-codec.js';
 import type { SnapshotChunk, WireMessage } from './snapshot-transfer.js';
-import { binaryVersion, decodeBinary, encodeBinary, isHot } from './wire-binary.js';
 import type { Entry, Message, MessageType } from './types.js';
 
 const version = 1;
@@ -30,8 +26,6 @@ const types: ReadonlySet<string> = new Set<MessageType | WireMessage['type']>([
 ]);
 
 export function encodeMessage(m: WireMessage): Uint8Array {
-  // Version 2 (wire-binary.ts) for the hot messages; version 1 for everything else.
-  if (isHot(m)) return encodeBinary(m);
   if (m.type === 'snapshot' || m.type === 'snapChunk') {
     const h = encoder.encode(JSON.stringify({ ...m, data: undefined }));
     const out = new Uint8Array(5 + h.length + m.data.length);
@@ -41,16 +35,30 @@ export function encodeMessage(m: WireMessage): Uint8Array {
     out.set(m.data, 5 + h.length);
     return out;
   }
-  const h = encoder.encode(JSON.stringify(m));
-  const out = new Uint8Array(5 + h.length);
+  const header = m.type === 'append' ? { ...m, entries: undefined } : m;
+  const h = encoder.encode(JSON.stringify(header));
+  const records = m.type === 'append' ? m.entries.map(encodeEntry) : [];
+  let total = 5 + h.length + (m.type === 'append' ? 4 : 0);
+  for (const r of records) total += 4 + r.length;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
   out[0] = version;
-  new DataView(out.buffer).setUint32(1, h.length);
+  view.setUint32(1, h.length);
   out.set(h, 5);
+  let off = 5 + h.length;
+  if (m.type === 'append') {
+    view.setUint32(off, records.length);
+    off += 4;
+    for (const r of records) {
+      view.setUint32(off, r.length);
+      out.set(r, off + 4);
+      off += 4 + r.length;
+    }
+  }
   return out;
 }
 
 export function decodeMessage(b: Uint8Array): WireMessage {
-  if (b.length >= 2 && b[0] === binaryVersion) return decodeBinary(b);
   if (b.length < 5 || b[0] !== version) throw new RaftCorruptionError('message: bad header');
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const hlen = view.getUint32(1);
