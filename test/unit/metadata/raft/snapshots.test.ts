@@ -13,6 +13,7 @@ import { LocalHub } from '../../../../src/metadata/raft/local-transport.js';
 import { SnapshotStore, verifyFile } from '../../../../src/metadata/raft/snapshot-store.js';
 import { encodeSessionCommand } from '../../../../src/metadata/raft/sessions.js';
 import { limits } from '../../../../src/limits.js';
+import { RaftError } from '../../../../src/metadata/raft/errors.js';
 import { MemoryKv, kvCommand } from '../../../support/raft/memory-kv.js';
 
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
@@ -24,6 +25,22 @@ async function waitFor(pred: () => boolean, ms: number): Promise<void> {
   while (!pred()) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await sleep(5);
+  }
+}
+
+// Proposes at whichever node leads, retrying: on a loaded machine leadership may move during
+// the test, and session commands make retries safe.
+async function propose(nodes: RaftNode[], cmd: Uint8Array): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const leader = nodes.find((n) => n.role() === 'leader');
+    try {
+      if (leader !== undefined) return void (await leader.propose(cmd));
+    } catch (err) {
+      if (!(err instanceof RaftError) || Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error('no leader to propose to');
+    await sleep(10);
   }
 }
 
@@ -77,8 +94,8 @@ test('a follower cut off while the leader compacts catches up by snapshot and re
       transport: hub.transport(ids[i]!),
       stateMachine: sm,
       tickMs: 10,
-      electionTicks: 10,
-      heartbeatTicks: 2,
+      electionTicks: 30,
+      heartbeatTicks: 3,
     });
   const nodes = ids.map((_, i) => mk(i, sms[i]!));
   try {
@@ -89,11 +106,11 @@ test('a follower cut off while the leader compacts catches up by snapshot and re
     hub.isolate(ids[lagging]!, true);
     // Large values, so that the snapshot needs several pieces.
     const big = 'v'.repeat(20_000);
-    for (let i = 1; i <= 200; i++) await leader.propose(encodeSessionCommand('w', i, kvCommand('put', `k${i % 40}`, `${i}:${big}`)));
-    await waitFor(() => leader.snapshotIndex() >= 150, 3000);
+    for (let i = 1; i <= 200; i++) await propose(nodes, encodeSessionCommand('w', i, kvCommand('put', `k${i % 40}`, `${i}:${big}`)));
+    await waitFor(() => nodes.every((n, i) => i === lagging || n.snapshotIndex() >= 150), 10_000);
     hub.isolate(ids[lagging]!, false);
     const sm = sms[lagging]!;
-    await waitFor(() => dec(sm.query(enc('k0'))) === `200:${big}`, 5000);
+    await waitFor(() => dec(sm.query(enc('k0'))) === `200:${big}`, 15_000);
     assert.ok(nodes[lagging]!.snapshotIndex() >= 150, `follower snapshot at ${nodes[lagging]!.snapshotIndex()}`);
     for (let i = 161; i <= 200; i++) assert.equal(dec(sm.query(enc(`k${i % 40}`))), `${i}:${big}`);
     // After a restart the follower rebuilds its (in-memory) state from its snapshot plus log.
@@ -101,12 +118,12 @@ test('a follower cut off while the leader compacts catches up by snapshot and re
     const fresh = new MemoryKv();
     nodes[lagging] = mk(lagging, fresh);
     await nodes[lagging]!.start();
-    await leader.propose(encodeSessionCommand('w', 201, kvCommand('put', 'k1', 'last')));
-    await waitFor(() => dec(fresh.query(enc('k1'))) === 'last', 5000);
+    await propose(nodes, encodeSessionCommand('w', 201, kvCommand('put', 'k1', 'last')));
+    await waitFor(() => dec(fresh.query(enc('k1'))) === 'last', 15_000);
     assert.equal(dec(fresh.query(enc('k2'))), `162:${big}`);
     // The session table travelled in the snapshot: a retried old proposal is not re-applied.
-    await leader.propose(encodeSessionCommand('w', 201, kvCommand('put', 'k1', 'again')));
-    assert.equal(dec(await leader.read(enc('k1'))), 'last');
+    await propose(nodes, encodeSessionCommand('w', 201, kvCommand('put', 'k1', 'again')));
+    assert.equal(dec(await nodes[lagging]!.read(enc('k1'))), 'last');
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
