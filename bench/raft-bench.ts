@@ -36,13 +36,21 @@ try {
     console.log(`${opts.voters} voters, ${clients} client(s): ${proposals} proposals in ${ms.toFixed(0)} ms = ${((proposals / ms) * 1000).toFixed(0)} committed proposals/s`);
   }
   const failovers: number[] = [];
+  // Terms each failover took: 1 is a clean election; more means split votes or a candidate
+  // that lost (each extra term costs another randomized election timeout).
+  const terms: number[] = [];
   for (let k = 0; k < Number(opts.kills); k++) {
     const leader = await cluster.waitForLeader(5000);
     await sleep(400);
+    const before = (await cluster.status(leader))?.term ?? 0;
     const t0 = performance.now();
     cluster.kill(leader);
-    await cluster.waitForLeader(10_000, leader);
-    failovers.push(performance.now() - t0);
+    const next = await cluster.waitForLeader(10_000, leader);
+    const ms = performance.now() - t0;
+    failovers.push(ms);
+    const after = (await cluster.status(next))?.term ?? 0;
+    terms.push(after - before);
+    console.log(`kill ${k + 1}: ${ms.toFixed(0)} ms, ${after - before} term(s)`);
     await cluster.spawn(leader);
   }
   if (failovers.length > 0) {

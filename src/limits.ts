@@ -135,6 +135,15 @@ export const limits = Object.freeze({
   // handshake), and how long a connection may take to authenticate.
   raftInboundConnectionsMax: 64,
   raftHandshakeTimeoutMs: 2000,
+  // Raft snapshots: a node snapshots its state machine once this many entries were applied
+  // since the last snapshot (RaftNode's default); snapshots travel in pieces of this size with
+  // at most this many bytes unacknowledged; a receiver refuses a snapshot beyond the maximum;
+  // a transfer without an acknowledgement for this long is restarted from the last one.
+  raftSnapshotThresholdEntries: 10_000,
+  raftSnapshotChunkBytes: 256 * 1024,
+  raftSnapshotOutstandingBytesMax: 2 * 1024 * 1024,
+  raftSnapshotBytesMax: 1024 * 1024 * 1024,
+  raftSnapshotStallMs: 2000,
   // ---- end Raft ----
   // SigV4 authentication (src/s3/auth): derived signing keys kept per gateway, one per
   // access key, day, region and service.

@@ -29,6 +29,10 @@ export interface RaftStorage {
   // With sync false (only the commit index changed) the write need not be durable before
   // the promise resolves: a lost commit index is relearned from the leader.
   save(hardState: HardState | null, entries: readonly Entry[], sync: boolean): Promise<void>;
+  // A durable snapshot (index, term) now covers the log up to index: drop that prefix.
+  compact(index: number, term: number, voters: readonly NodeId[]): Promise<void>;
+  // A snapshot received from the leader replaces the whole log; durable when it resolves.
+  installSnapshot(index: number, term: number, voters: readonly NodeId[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,16 +112,31 @@ export class LmdbRaftStorage implements RaftStorage {
   }
 
   // Drops entries up to index, which a durable snapshot (index, term) now covers; voters is
-  // the configuration as of index (Raft.snapshotVoters() after Raft.compact()).
+  // the configuration as of index (Raft.votersAt(index)). The check runs inside the write
+  // transaction, which LMDB orders after every earlier write: a compaction that lost a race
+  // with a newer installSnapshot does nothing.
   async compact(index: number, term: number, voters: readonly NodeId[]): Promise<void> {
-    if (index <= this.snapshotIndex) return;
-    const from = this.snapshotIndex + 1;
     await this.env.transaction(() => {
-      for (let i = from; i <= Math.min(index, this.lastIndex); i++) this.log.remove(i);
+      if (index <= this.snapshotIndex) return;
+      for (let i = this.snapshotIndex + 1; i <= Math.min(index, this.lastIndex); i++) this.log.remove(i);
+      this.meta.put(snapshotKey, encodeSnapshotMeta(index, term, voters));
+      this.snapshotIndex = index;
+      this.lastIndex = Math.max(this.lastIndex, index);
+    });
+    await this.env.flushed;
+  }
+
+  // Replaces the whole log with snapshot (index, term): every entry goes, in one transaction
+  // with the new snapshot record.
+  async installSnapshot(index: number, term: number, voters: readonly NodeId[]): Promise<void> {
+    const last = this.lastIndex;
+    const from = this.snapshotIndex + 1;
+    this.snapshotIndex = Math.max(this.snapshotIndex, index);
+    this.lastIndex = this.snapshotIndex;
+    await this.env.transaction(() => {
+      for (let i = from; i <= last; i++) this.log.remove(i);
       this.meta.put(snapshotKey, encodeSnapshotMeta(index, term, voters));
     });
-    this.snapshotIndex = index;
-    this.lastIndex = Math.max(this.lastIndex, index);
     await this.env.flushed;
   }
 

@@ -3,7 +3,8 @@
 // embedding that runs several voters in one process.
 
 import type { Transport } from './node.js';
-import type { Message, NodeId } from './types.js';
+import type { NodeId } from './types.js';
+import type { WireMessage as Message } from './snapshot-transfer.js';
 
 export class LocalHub {
   private readonly handlers = new Map<NodeId, (m: Message) => void>();

@@ -104,7 +104,7 @@ export abstract class RaftBase {
   }
 
   // The configuration as of index (for a snapshot taken there).
-  protected votersAt(index: number): readonly NodeId[] {
+  votersAt(index: number): readonly NodeId[] {
     for (let i = Math.min(index, this.log.lastIndex()); i > this.log.snapshotIndex; i--) {
       const e = this.log.entry(i)!;
       if (e.kind === EntryKind.config) return decodeConfig(e.data);
@@ -158,11 +158,15 @@ export abstract class RaftBase {
     this.leader = leader;
   }
 
+  // Ticks spent as a pre-candidate since leaving the follower role (see handleVoteRequest).
+  protected preCampaignTicks = 0;
+
   protected becomePreCandidate(): void {
     assert(this.role !== 'leader', 'leader cannot pre-campaign');
     // Pre-vote changes neither term nor vote, so a node that cannot win disturbs nobody.
     this.votes = new Map();
     this.leader = null;
+    if (this.role !== 'preCandidate') this.preCampaignTicks = 0;
     this.role = 'preCandidate';
     this.resetTimers();
   }

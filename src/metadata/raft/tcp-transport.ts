@@ -17,7 +17,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { limits } from '../../limits.js';
 import { decodeMessage, encodeMessage } from './wire.js';
 import type { Transport } from './node.js';
-import type { Message, NodeId } from './types.js';
+import type { NodeId } from './types.js';
+import type { WireMessage as Message } from './snapshot-transfer.js';
 
 export interface PeerAddress {
   readonly host: string;

@@ -5,25 +5,28 @@
 //   bytes 5..5+H    header: the message without its entries, as UTF-8 JSON
 //   then            for an append only: u32 BE entry count, then per entry a u32 BE length
 //                   and the entry in the log record format of log-codec.ts (its index is
-//                   prevIndex + 1 + position); for a snapshot only: the snapshot data
+//                   prevIndex + 1 + position); for a snapshot or a snapChunk (a piece of a
+//                   snapshot, snapshot-transfer.ts) only: the data
 //
 // JSON keeps the small scalar fields easy to evolve; entry data, the bulk of the traffic,
 // stays binary. Decoding validates the shape, since the bytes come from the network.
 
 import { RaftCorruptionError } from './errors.js';
 import { decodeEntry, encodeEntry } from './log-codec.js';
+import type { SnapshotChunk, WireMessage } from './snapshot-transfer.js';
 import type { Entry, Message, MessageType } from './types.js';
 
 const version = 1;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const types: ReadonlySet<string> = new Set<MessageType>([
+const types: ReadonlySet<string> = new Set<MessageType | WireMessage['type']>([
   'preVote', 'vote', 'preVoteResp', 'voteResp', 'append', 'appendResp',
   'heartbeat', 'heartbeatResp', 'readIndex', 'readIndexResp', 'snapshot', 'timeoutNow',
+  'snapChunk', 'snapAck',
 ]);
 
-export function encodeMessage(m: Message): Uint8Array {
-  if (m.type === 'snapshot') {
+export function encodeMessage(m: WireMessage): Uint8Array {
+  if (m.type === 'snapshot' || m.type === 'snapChunk') {
     const h = encoder.encode(JSON.stringify({ ...m, data: undefined }));
     const out = new Uint8Array(5 + h.length + m.data.length);
     out[0] = version;
@@ -55,7 +58,7 @@ export function encodeMessage(m: Message): Uint8Array {
   return out;
 }
 
-export function decodeMessage(b: Uint8Array): Message {
+export function decodeMessage(b: Uint8Array): WireMessage {
   if (b.length < 5 || b[0] !== version) throw new RaftCorruptionError('message: bad header');
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const hlen = view.getUint32(1);
@@ -70,6 +73,7 @@ export function decodeMessage(b: Uint8Array): Message {
   if (typeof header['from'] !== 'string' || typeof header['to'] !== 'string' || !Number.isSafeInteger(header['term'])) {
     throw new RaftCorruptionError('message: bad addressing');
   }
+  if (header['type'] === 'snapChunk') return checkChunk({ ...(header as unknown as SnapshotChunk), data: b.slice(5 + hlen) });
   if (header['type'] === 'snapshot') return { ...(header as unknown as Message & { type: 'snapshot' }), data: b.slice(5 + hlen) };
   if (header['type'] !== 'append') return header as unknown as Message;
   const prevIndex = header['prevIndex'];
@@ -87,4 +91,12 @@ export function decodeMessage(b: Uint8Array): Message {
     off += 4 + len;
   }
   return { ...(header as unknown as Message & { type: 'append' }), entries };
+}
+
+function checkChunk(c: SnapshotChunk): SnapshotChunk {
+  const ints = [c.index, c.snapTerm, c.bytes, c.offset];
+  if (!ints.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new RaftCorruptionError('snapChunk: bad numbers');
+  if (typeof c.checksum !== 'string' || !/^[0-9a-f]{64}$/.test(c.checksum)) throw new RaftCorruptionError('snapChunk: bad checksum');
+  if (!Array.isArray(c.voters) || !c.voters.every((v) => typeof v === 'string')) throw new RaftCorruptionError('snapChunk: bad voters');
+  return c;
 }

@@ -31,12 +31,14 @@ export interface Status {
   readonly term: number;
   readonly leader: string | null;
   readonly commit: number;
+  readonly snapshot: number;
 }
 
 export interface ClusterTiming {
   readonly tickMs: number;
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
+  readonly snapshotThresholdEntries?: number;
 }
 
 export class ProcessCluster {
@@ -69,7 +71,9 @@ export class ProcessCluster {
 
   async spawn(id: string): Promise<void> {
     const cfg = this.configs.get(id)!;
-    const child = spawn(process.execPath, [script, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // RAFT_NODE_ARGS passes extra node flags to the voters (e.g. --cpu-prof for a profile).
+    const extra = (process.env['RAFT_NODE_ARGS'] ?? '').split(' ').filter((x) => x !== '');
+    const child = spawn(process.execPath, [...extra, script, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.procs.set(id, child);
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -123,6 +127,12 @@ export class ProcessCluster {
   }
 
   async stop(): Promise<void> {
+    if (process.env['RAFT_NODE_ARGS'] !== undefined) {
+      // Let profiled voters exit cleanly so that they write their profiles.
+      const exits = [...this.procs.values()].map((p) => new Promise((r) => p.once('exit', r)));
+      for (const p of this.procs.values()) p.kill('SIGTERM');
+      await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000))]);
+    }
     for (const id of this.ids) this.kill(id);
     await rm(this.root, { recursive: true, force: true });
   }

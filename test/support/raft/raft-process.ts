@@ -17,6 +17,7 @@ import { LmdbRaftStorage } from '../../../src/metadata/raft/lmdb-storage.js';
 import { TcpTransport } from '../../../src/metadata/raft/tcp-transport.js';
 import { NotLeaderError, RaftError } from '../../../src/metadata/raft/errors.js';
 import { encodeSessionCommand } from '../../../src/metadata/raft/sessions.js';
+import { SnapshotStore } from '../../../src/metadata/raft/snapshot-store.js';
 import { MemoryKv, kvCommand } from './memory-kv.js';
 
 export interface ProcessConfig {
@@ -28,6 +29,8 @@ export interface ProcessConfig {
   readonly tickMs: number;
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
+  // Applied entries between snapshots (RaftNode's default when absent).
+  readonly snapshotThresholdEntries?: number;
 }
 
 async function body(req: IncomingMessage): Promise<Uint8Array> {
@@ -61,6 +64,9 @@ async function main(config: ProcessConfig): Promise<void> {
     id: config.id,
     voters: [...peers.keys()],
     storage: LmdbRaftStorage.open(config.dir),
+    snapshots: new SnapshotStore(`${config.dir}-snapshots`),
+    ...(config.snapshotThresholdEntries === undefined ? {} : { snapshotThresholdEntries: config.snapshotThresholdEntries }),
+    onError: (err) => console.error(`${config.id}: ${String(err)}`),
     transport,
     stateMachine: new MemoryKv(),
     tickMs: config.tickMs,
@@ -72,7 +78,7 @@ async function main(config: ProcessConfig): Promise<void> {
       process.exit(1);
     },
   });
-  node.start();
+  await node.start();
   if (process.env['RAFT_TRACE'] === '1') {
     // Role changes with wall-clock times, to analyse failovers.
     let last = '';
@@ -112,7 +118,7 @@ async function main(config: ProcessConfig): Promise<void> {
         const value = await node.read(new TextEncoder().encode(url.searchParams.get('key') ?? ''));
         res.writeHead(200).end(Buffer.from(value));
       } else if (url.pathname === '/status') {
-        const status = { id: node.id, role: node.role(), term: node.term(), leader: node.leader(), commit: node.commitIndex() };
+        const status = { id: node.id, role: node.role(), term: node.term(), leader: node.leader(), commit: node.commitIndex(), snapshot: node.snapshotIndex() };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status));
       } else if (req.method === 'POST' && url.pathname === '/bench') {
         const r = await bench(Number(url.searchParams.get('clients') ?? 1), Number(url.searchParams.get('ms') ?? 1000));

@@ -31,7 +31,7 @@ test('a one-voter group applies proposals durably, serves reads, and recovers af
     const hub = new LocalHub();
     const mk = () => new RaftNode({ id: 'a', voters: ['a'], storage: LmdbRaftStorage.open(dir), transport: hub.transport('a'), stateMachine: new MemoryKv(), tickMs: 10 });
     let n = mk();
-    n.start();
+    await n.start();
     await waitFor(() => n.role() === 'leader', 1000);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => n.propose(encodeSessionCommand('c', i + 1, kvCommand('append', 'k', `${i},`)))));
     assert.equal(results.length, 50);
@@ -41,7 +41,7 @@ test('a one-voter group applies proposals durably, serves reads, and recovers af
     assert.equal(dec(await n.read(enc('k'))), expected);
     await n.stop();
     n = mk();
-    n.start();
+    await n.start();
     await waitFor(() => n.role() === 'leader', 1000);
     assert.equal(dec(await n.read(enc('k'))), expected);
     await n.stop();
@@ -57,7 +57,7 @@ test('three voters over the in-process hub replicate, and re-elect when the lead
   const sms = ids.map(() => new MemoryKv());
   const nodes = ids.map((id, i) => new RaftNode({ id, voters: ids, storage: LmdbRaftStorage.open(dirs[i]!), transport: hub.transport(id), stateMachine: sms[i]!, tickMs: 10, electionTicks: 10, heartbeatTicks: 2 }));
   try {
-    nodes.forEach((n) => n.start());
+    await Promise.all(nodes.map((n) => n.start()));
     await waitFor(() => nodes.some((n) => n.role() === 'leader'), 3000);
     const leader = nodes.find((n) => n.role() === 'leader')!;
     const follower = nodes.find((n) => n !== leader)!;
@@ -92,7 +92,7 @@ test('a running node is added as a voter and catches up', async () => {
   // c starts outside the group: it waits, without campaigning, until it is added.
   const nodes = ids.map((id, i) => new RaftNode({ id, voters: ['a', 'b'], storage: LmdbRaftStorage.open(dirs[i]!), transport: hub.transport(id), stateMachine: sms[i]!, tickMs: 10, electionTicks: 10, heartbeatTicks: 2 }));
   try {
-    nodes.forEach((n) => n.start());
+    await Promise.all(nodes.map((n) => n.start()));
     await waitFor(() => nodes.some((n) => n.role() === 'leader'), 3000);
     const leader = nodes.find((n) => n.role() === 'leader')!;
     await leader.propose(encodeSessionCommand('c', 1, kvCommand('put', 'x', 'before')));

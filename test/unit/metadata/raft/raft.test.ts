@@ -247,3 +247,41 @@ test('membership: a leader that removes itself steps down once the change commit
   assert.notEqual(a.role, 'leader');
   assert.deepEqual([...cores.get('n2')!.currentVoters()], ['n2', 'n3']);
 });
+
+test('two pre-candidates with equal logs: the lower id wins the tie instead of splitting the vote', () => {
+  const ids = ['n1', 'n2', 'n3'];
+  const a = node('n1', ids);
+  const b = node('n2', ids);
+  a.campaign();
+  b.campaign();
+  assert.equal(a.role, 'preCandidate');
+  assert.equal(b.role, 'preCandidate');
+  const pre = (r: Raft, to: string): Message => r.ready().messages.find((m) => m.type === 'preVote' && m.to === to)!;
+  const fromA = pre(a, 'n2');
+  const fromB = pre(b, 'n1');
+  a.advance();
+  b.advance();
+  b.step(fromA);
+  a.step(fromB);
+  const answer = (r: Raft): Message => r.ready().messages.find((m) => m.type === 'preVoteResp')!;
+  const bAnswer = answer(b);
+  const aAnswer = answer(a);
+  assert.equal(bAnswer.type === 'preVoteResp' && bAnswer.granted, true, 'n2 grants the lower id');
+  assert.equal(aAnswer.type === 'preVoteResp' && aAnswer.granted, false, 'n1 refuses the higher id');
+  a.advance();
+  b.advance();
+  a.step(bAnswer);
+  b.step(aAnswer);
+  assert.equal(a.role, 'candidate');
+  assert.equal(b.role, 'preCandidate');
+  // After a whole election timeout of pre-campaigning, a tie is granted again (liveness
+  // under partial partitions).
+  const c = node('n1', ids);
+  c.campaign();
+  for (let i = 0; i < 10; i++) c.tick();
+  c.ready();
+  c.advance();
+  c.step({ ...fromB, to: 'n1' });
+  const late = c.ready().messages.find((m) => m.type === 'preVoteResp')!;
+  assert.equal(late.type === 'preVoteResp' && late.granted, true);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { TcpTransport } from '../../../../src/metadata/raft/tcp-transport.js';
-import type { Message } from '../../../../src/metadata/raft/types.js';
+import type { WireMessage as Message } from '../../../../src/metadata/raft/snapshot-transfer.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
