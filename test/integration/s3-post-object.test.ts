@@ -127,6 +127,22 @@ describe('POST Object (browser form upload)', () => {
     assert.equal((await streamToBuffer(got.Body)).toString(), 'bar');
   });
 
+  test('an x-amz-checksum-* field is verified against the file (it need not be in the policy)', async () => {
+    const body = randomBytesSeeded(300 * 1024, 77);
+    const good = createHash('sha256').update(body).digest('base64');
+    const ok = await post(url, signedFields({ bucket, key: 'sum/good', unsigned: { 'x-amz-checksum-sha256': good } }), body);
+    assert.equal(ok.status, 204, ok.text);
+    const head = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'sum/good', ChecksumMode: 'ENABLED' }));
+    assert.equal(head.ChecksumSHA256, good);
+    const wrong = createHash('sha256').update('other').digest('base64');
+    const bad = await post(url, signedFields({ bucket, key: 'sum/bad', unsigned: { 'x-amz-checksum-sha256': wrong } }), body);
+    assert.equal(bad.status, 400, bad.text);
+    assert.equal(bad.code, 'BadDigest');
+    const malformed = await post(url, signedFields({ bucket, key: 'sum/bad', unsigned: { 'x-amz-checksum-sha256': 'sailorjerry' } }), body);
+    assert.equal(malformed.status, 400, malformed.text);
+    assert.equal(await errorName(t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'sum/bad' }))), 'NotFound');
+  });
+
   test('policy violations are refused with the AWS codes and store nothing', async () => {
     const cases: [string, Record<string, string>, Buffer | undefined, number, string][] = [
       ['key outside the policy', { ...signedFields({ bucket, key: 'allowed/a' }), key: 'other/a' }, Buffer.from('x'), 403, 'AccessDenied'],

@@ -39,6 +39,8 @@ export type PostPolicyResult =
 // credential fields, which the signature already binds.
 const exemptFields = new Set([
   'policy', 'x-amz-signature', 'signature', 'file', 'awsaccesskeyid', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date',
+  // The file's checksum binds nothing the policy grants; it is verified against the file.
+  'x-amz-checksum-crc32', 'x-amz-checksum-crc32c', 'x-amz-checksum-crc64nvme', 'x-amz-checksum-sha1', 'x-amz-checksum-sha256',
 ]);
 
 function policyError(detail: string): S3Error {

@@ -20,6 +20,9 @@ import { attributesFromHeaders } from '../object-headers.js';
 import { readPostForm } from '../post-object/form.js';
 import { parseTaggingXml } from '../tagging.js';
 import { sendEmpty, sendXml } from './respond.js';
+import { checksumAlgorithms, checksumDigestBytes, checksumHeader } from '../../pipeline/checksums.js';
+import type { BodyChecksum } from '../../gateway/object-service.js';
+import type { WriteResult } from '../../pipeline/write-path.js';
 
 const CANNED_ACLS = new Set([
   'private', 'public-read', 'public-read-write', 'aws-exec-read', 'authenticated-read', 'bucket-owner-read', 'bucket-owner-full-control', 'log-delivery-write',
@@ -49,11 +52,15 @@ export async function postObject(ctx: S3Ctx): Promise<void> {
     ctx.key = key;
     const attrs = attributesFromFields(fields, auth.accessKeyId);
     const range = auth.contentLengthRange;
+    const checksum = formChecksum(fields);
     const object = await ctx.svc.objects.putObject(
       bucket,
       key,
       attrs,
-      { data: boundedFile(form.file, range?.min ?? 0, Math.min(range?.max ?? Infinity, limits.putObjectSizeBytesMax)) },
+      {
+        data: boundedFile(form.file, range?.min ?? 0, Math.min(range?.max ?? Infinity, limits.putObjectSizeBytesMax)),
+        ...(checksum ? { checksumAlgorithm: checksum.algorithm, verify: (w) => verifyChecksum(w, checksum) } : {}),
+      },
       {},
     );
     respond(ctx, fields, bucket, key, object.etag);
@@ -61,6 +68,27 @@ export async function postObject(ctx: S3Ctx): Promise<void> {
     // Whatever happened, the file stream must not hold the request: an unread one stalls it.
     if (!form.file.readableEnded) form.file.resume();
   }
+}
+
+/** An x-amz-checksum-<alg> field: the file must hash to it (checked before anything is committed). */
+function formChecksum(fields: Record<string, string>): BodyChecksum | undefined {
+  const sent = checksumAlgorithms.filter((a) => fields[checksumHeader(a)] !== undefined);
+  if (sent.length === 0) return undefined;
+  if (sent.length > 1) throw new S3Error('InvalidRequest', 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  const algorithm = sent[0]!;
+  const base64 = fields[checksumHeader(algorithm)]!.trim();
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length !== checksumDigestBytes(algorithm) || bytes.toString('base64') !== base64) {
+    throw new S3Error('InvalidRequest', `Value for ${checksumHeader(algorithm)} header is invalid.`);
+  }
+  return { algorithm, base64 };
+}
+
+function verifyChecksum(w: WriteResult, expected: BodyChecksum): BodyChecksum {
+  if (w.checksum?.toString('base64') !== expected.base64) {
+    throw new S3Error('BadDigest', `The ${expected.algorithm} you specified did not match the calculated checksum.`);
+  }
+  return expected;
 }
 
 function lowerCased(fields: Record<string, string>): Record<string, string> {
