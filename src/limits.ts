@@ -51,6 +51,10 @@ export const limits = Object.freeze({
   // Measured on a quiet machine with a 256 MiB unique PUT: 16 → 63–69 MB/s, 32 → 88–90
   // (peak RSS 176 MiB), 128 → 94–104 (209 MiB): more chunks per group commit, fewer commits.
   chunksInFlightPerRequestMax: 32,
+  // Idle chunk and stripe buffers the write path keeps for reuse (buffer-pool.ts), in
+  // bytes, for the whole process; buffers larger than the second row are never pooled.
+  writeBufferPoolIdleBytesMax: 64 * 1024 * 1024,
+  writeBufferPoolBufferBytesMax: 4 * 1024 * 1024,
 
   // Storage: segment files and group commit.
   segmentSizeBytesMax: 256 * 1024 * 1024,

@@ -168,7 +168,15 @@ export class Chunker {
   private chunkBytes = 0;
   private hash = 0;
 
-  constructor(params: ChunkerParams, engine: ChunkerEngine = 'wasm') {
+  /**
+   * `alloc` supplies the buffer each chunk is copied into (the write path passes a
+   * recycling pool's take()); by default a fresh Buffer.
+   */
+  constructor(
+    params: ChunkerParams,
+    engine: ChunkerEngine = 'wasm',
+    private readonly alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+  ) {
     validateChunkerParams(params);
     this.engine = engine === 'wasm' && !wasmAvailable() ? 'js' : engine;
     this.minBytes = params.minSizeBytes;
@@ -287,7 +295,7 @@ export class Chunker {
     let size = end - start;
     for (const piece of this.pending) size += piece.length;
     assert(size > 0 && size <= this.maxBytes, `chunk of ${size} bytes outside (0, ${this.maxBytes}]`);
-    const chunk = Buffer.allocUnsafe(size);
+    const chunk = this.alloc(size);
     let at = 0;
     for (const piece of this.pending) {
       chunk.set(piece, at);

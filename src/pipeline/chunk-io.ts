@@ -5,6 +5,8 @@
 
 import { ChunkCompressor, CODEC_IDS, codecFromId } from './compression.js';
 import { ErasureCoder } from './erasure.js';
+import { BufferPool } from './buffer-pool.js';
+import { limits } from '../limits.js';
 import type { DriveRef, StorageClass } from '../placement/index.js';
 import type { ChunkRecord } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
@@ -44,6 +46,8 @@ export interface FragmentPlacer {
 export class ChunkIO {
   private readonly coders = new Map<string, ErasureCoder>();
   private readonly compressor = new ChunkCompressor();
+  /** Recycled chunk and stripe buffers of the write path (the chunker takes from it too). */
+  readonly buffers = new BufferPool(limits.writeBufferPoolBufferBytesMax, limits.writeBufferPoolIdleBytesMax);
 
   constructor(
     private readonly io: FragmentIO,
@@ -62,9 +66,12 @@ export class ChunkIO {
   /** Stores a new chunk durably on k+m drives; resolves once every fragment is durable. */
   async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass): Promise<NewChunk> {
     const { codec, data } = this.compressor.compress(raw);
-    const fragments = await this.coder(sc).encode(data);
+    const fragments = await this.coder(sc).encode(data, (size) => this.buffers.take(size));
     const drives = this.placer().place(fp, sc);
-    await Promise.all(fragments.map((f, i) => this.io.put(drives[i]!, fragmentId(fp, i), f)));
+    // allSettled: the stripe goes back to the pool only once no put can still read it.
+    const puts = await Promise.allSettled(fragments.map((f, i) => this.io.put(drives[i]!, fragmentId(fp, i), f)));
+    for (const p of puts) if (p.status === 'rejected') throw p.reason;
+    this.buffers.give(fragments[0]!);
     return {
       fp,
       record: {

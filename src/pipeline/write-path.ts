@@ -61,10 +61,16 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
     seenNew.add(hex);
     result.newChunks.push(await deps.chunkIO.write(fp, raw, opts.storageClass));
   };
+  // The chunk buffer goes back to the pool only after a chunk finished cleanly: on an
+  // error a fragment write may still be reading it, so it is left to the GC.
+  const processAndRecycle = async (slot: number, raw: Buffer) => {
+    await processChunk(slot, raw);
+    deps.chunkIO.buffers.give(raw);
+  };
   const submit = async (chunks: Buffer[]) => {
     for (const c of chunks) {
       if (inFlight.length >= deps.windowChunks) await inFlight.shift();
-      const p = processChunk(slots++, c);
+      const p = processAndRecycle(slots++, c);
       p.catch(() => undefined); // observed when awaited; avoids an unhandled rejection meanwhile
       inFlight.push(p);
     }
@@ -79,7 +85,7 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
         head.push(piece);
         headBytes += piece.byteLength;
         if (headBytes <= deps.inlineBytesMax) continue;
-        chunker = new Chunker(deps.chunker);
+        chunker = new Chunker(deps.chunker, 'wasm', (size) => deps.chunkIO.buffers.take(size));
         for (const h of head) await submit(chunker.push(h));
         head = [];
         continue;
