@@ -55,6 +55,13 @@ export const limits = Object.freeze({
   // bytes, for the whole process; buffers larger than the second row are never pooled.
   writeBufferPoolIdleBytesMax: 64 * 1024 * 1024,
   writeBufferPoolBufferBytesMax: 4 * 1024 * 1024,
+  // Ingest worker (pipeline/ingest.ts): threads doing MD5 + chunking + SHA-256 of write
+  // streams (0 = on the event loop), the ring each stream shares with it, how many body
+  // bytes gather before the worker hears of them, and idle rings kept for reuse.
+  ingestWorkers: 1,
+  ingestRingBytes: 4 * 1024 * 1024,
+  ingestPostBytes: 256 * 1024,
+  ingestIdleRingsMax: 8,
 
   // Storage: segment files and group commit.
   segmentSizeBytesMax: 256 * 1024 * 1024,

@@ -203,6 +203,31 @@ export class Chunker {
     return out;
   }
 
+  /**
+   * Like push() for a chunker that never emits: returns where chunks end in `data`
+   * (indexes just past their last byte), copying nothing. The ingest worker uses it
+   * to cut a stream it hashes in place; do not mix it with push() on one chunker.
+   */
+  cuts(data: Uint8Array): number[] {
+    const out: number[] = [];
+    let start = 0;
+    while (start < data.length) {
+      const end = this.scan(data, start);
+      if (end < 0) break;
+      out.push(end);
+      start = end;
+    }
+    return out;
+  }
+
+  /** For cuts(): whether the stream ends with a tail chunk; resets the chunker. */
+  endCuts(): boolean {
+    const tail = this.chunkBytes > 0;
+    this.chunkBytes = 0;
+    this.hash = 0;
+    return tail;
+  }
+
   end(): Buffer[] {
     if (this.chunkBytes === 0) return [];
     const empty = new Uint8Array(0);

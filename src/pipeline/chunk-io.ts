@@ -6,6 +6,7 @@
 import { ChunkCompressor, CODEC_IDS, codecFromId } from './compression.js';
 import { ErasureCoder } from './erasure.js';
 import { BufferPool } from './buffer-pool.js';
+import { processIngestPool, type IngestPool } from './ingest.js';
 import { limits } from '../limits.js';
 import type { DriveRef, StorageClass } from '../placement/index.js';
 import type { ChunkRecord } from '../metadata/records.js';
@@ -48,6 +49,13 @@ export class ChunkIO {
   private readonly compressor = new ChunkCompressor();
   /** Recycled chunk and stripe buffers of the write path (the chunker takes from it too). */
   readonly buffers = new BufferPool(limits.writeBufferPoolBufferBytesMax, limits.writeBufferPoolIdleBytesMax);
+  /** MD5, chunking and fingerprints of write streams on a worker thread (shared by the process). */
+  readonly ingest: IngestPool = processIngestPool({
+    workers: limits.ingestWorkers,
+    ringBytes: limits.ingestRingBytes,
+    postBytes: limits.ingestPostBytes,
+    idleRingsMax: limits.ingestIdleRingsMax,
+  });
 
   constructor(
     private readonly io: FragmentIO,
