@@ -56,12 +56,12 @@ export const limits = Object.freeze({
   writeBufferPoolIdleBytesMax: 64 * 1024 * 1024,
   writeBufferPoolBufferBytesMax: 4 * 1024 * 1024,
   // Ingest worker (pipeline/ingest.ts): threads doing MD5 + chunking + SHA-256 of write
-  // streams (0 = on the event loop), the ring each stream shares with it, how many body
-  // bytes gather before the worker hears of them, and idle rings kept for reuse.
+  // streams (0 = on the event loop), the slab of body bytes the worker is handed at a
+  // time, slab bytes one stream may hold, and idle slabs kept for reuse (process-wide).
   ingestWorkers: 1,
-  ingestRingBytes: 4 * 1024 * 1024,
-  ingestPostBytes: 256 * 1024,
-  ingestIdleRingsMax: 8,
+  ingestSlabBytes: 512 * 1024,
+  ingestSessionBytesMax: 4 * 1024 * 1024,
+  ingestIdleSlabsMax: 32,
 
   // Storage: segment files and group commit.
   segmentSizeBytesMax: 256 * 1024 * 1024,

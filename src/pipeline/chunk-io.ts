@@ -52,9 +52,9 @@ export class ChunkIO {
   /** MD5, chunking and fingerprints of write streams on a worker thread (shared by the process). */
   readonly ingest: IngestPool = processIngestPool({
     workers: limits.ingestWorkers,
-    ringBytes: limits.ingestRingBytes,
-    postBytes: limits.ingestPostBytes,
-    idleRingsMax: limits.ingestIdleRingsMax,
+    slabBytes: limits.ingestSlabBytes,
+    sessionBytesMax: limits.ingestSessionBytesMax,
+    idleSlabsMax: limits.ingestIdleSlabsMax,
   });
 
   constructor(

@@ -1,9 +1,9 @@
 // The ingest worker: the serial per-byte work of a write stream, off the event loop.
-// For each session (one object body) it reads the body from a ring buffer shared with
-// the main thread and computes, in place and in stream order, the MD5 (the ETag), the
-// content-defined chunk boundaries and each chunk's SHA-256 fingerprint. It reports
-// (chunk end offset, fingerprint) pairs; the main thread copies each chunk out of the
-// ring and sends it on through compression, erasure coding and the fragment stores.
+// For each session (one object body) it is handed the body in slabs (transferred, not
+// copied) and computes, in place and in stream order, the MD5 (the ETag), the
+// content-defined chunk boundaries and each chunk's SHA-256 fingerprint. It hands each
+// slab back with the (chunk end offset, fingerprint) pairs found so far; the main thread
+// copies chunks out and sends them on through compression, erasure coding and storage.
 // Protocol: ingest.ts. One worker serves any number of sessions, one message at a time.
 
 import { parentPort } from 'node:worker_threads';
@@ -12,7 +12,6 @@ import { Chunker } from './cdc.js';
 import type { IngestReply, IngestRequest } from './ingest.js';
 
 interface Session {
-  ring: Uint8Array;
   md5: Hash;
   sha: Hash;
   chunker: Chunker;
@@ -32,14 +31,13 @@ port.on('message', (m: IngestRequest) => {
   }
 });
 
-function reply(r: IngestReply): void {
-  port.postMessage(r);
+function reply(r: IngestReply, transfer?: ArrayBuffer[]): void {
+  port.postMessage(r, transfer);
 }
 
 function handle(m: IngestRequest): void {
   if (m.t === 'open') {
     sessions.set(m.id, {
-      ring: new Uint8Array(m.ring),
       md5: createHash('md5'),
       sha: createHash('sha256'),
       chunker: new Chunker(m.chunker),
@@ -56,12 +54,12 @@ function handle(m: IngestRequest): void {
   const ends: number[] = [];
   const fps: Buffer[] = [];
   if (m.t === 'data') {
-    consume(s, m.end, ends, fps);
-    if (ends.length > 0) reply({ t: 'cuts', id: m.id, ends, fps: Buffer.concat(fps) });
+    // Every slab goes back, cuts or none: the main thread counts them.
+    consume(s, new Uint8Array(m.slab, 0, m.length), ends, fps);
+    reply({ t: 'cuts', id: m.id, slab: m.slab, ends, fps: Buffer.concat(fps) }, [m.slab]);
     return;
   }
   // 'end'
-  consume(s, m.end, ends, fps);
   if (s.chunker.endCuts()) {
     ends.push(s.done);
     fps.push(s.sha.digest());
@@ -70,23 +68,17 @@ function handle(m: IngestRequest): void {
   reply({ t: 'done', id: m.id, ends, fps: Buffer.concat(fps), md5: s.md5.digest() });
 }
 
-/** Hashes and cuts ring bytes [s.done, end), in at most two contiguous pieces (the ring wraps). */
-function consume(s: Session, end: number, ends: number[], fps: Buffer[]): void {
-  const ringBytes = s.ring.length;
-  if (end < s.done || end - s.done > ringBytes) throw new Error(`ingest: bad data end ${end} (done ${s.done})`);
-  while (s.done < end) {
-    const at = s.done % ringBytes;
-    const view = s.ring.subarray(at, Math.min(ringBytes, at + (end - s.done)));
-    s.md5.update(view);
-    let from = 0;
-    for (const cut of s.chunker.cuts(view)) {
-      s.sha.update(view.subarray(from, cut));
-      fps.push(s.sha.digest());
-      s.sha = createHash('sha256');
-      ends.push(s.done + cut);
-      from = cut;
-    }
-    s.sha.update(view.subarray(from));
-    s.done += view.length;
+/** Hashes and cuts the next stream bytes, in place. */
+function consume(s: Session, view: Uint8Array, ends: number[], fps: Buffer[]): void {
+  s.md5.update(view);
+  let from = 0;
+  for (const cut of s.chunker.cuts(view)) {
+    s.sha.update(view.subarray(from, cut));
+    fps.push(s.sha.digest());
+    s.sha = createHash('sha256');
+    ends.push(s.done + cut);
+    from = cut;
   }
+  s.sha.update(view.subarray(from));
+  s.done += view.length;
 }

@@ -3,25 +3,27 @@
 // erasure-codes and commits. Those three were ~40% of the event loop's time in a large
 // PUT (profile in docs/benchmarks.md), and MD5 cannot be split: it is one serial hash.
 //
-// Each session owns a ring buffer shared with the worker. The main thread copies body
-// pieces into it and tells the worker how far the stream goes; the worker hashes and
-// cuts in place and reports chunk ends with their fingerprints; the main thread then
-// copies each reported chunk out of the ring (into a pooled buffer) and frees its ring
-// bytes. Memory per session is the ring, whatever the object size. A session whose
-// worker dies fails; the next session starts a new worker.
+// The main thread copies body pieces into slabs (plain ArrayBuffers) and transfers each
+// full slab to the worker, which hashes and cuts it in place and transfers it back with
+// the chunk ends it found and their fingerprints; the main thread then copies each chunk
+// out of the returned slabs (into a pooled buffer) and reuses slabs no chunk still needs.
+// Transfers move no bytes; the two copies are plain memmoves. (A SharedArrayBuffer ring
+// was tried first: V8 copies into and out of shared memory several times slower.)
+// Memory per session is bounded by slabsMax slabs, whatever the object size. A session
+// whose worker dies fails; the next session starts a new worker.
 
 import { Worker } from 'node:worker_threads';
 import type { ChunkerParams } from './cdc.js';
 import { FINGERPRINT_SIZE_BYTES } from './fingerprint.js';
 
 export type IngestRequest =
-  | { t: 'open'; id: number; ring: SharedArrayBuffer; chunker: ChunkerParams }
-  | { t: 'data'; id: number; end: number }
-  | { t: 'end'; id: number; end: number }
+  | { t: 'open'; id: number; chunker: ChunkerParams }
+  | { t: 'data'; id: number; slab: ArrayBuffer; length: number }
+  | { t: 'end'; id: number }
   | { t: 'close'; id: number };
 
 export type IngestReply =
-  | { t: 'cuts'; id: number; ends: number[]; fps: Uint8Array }
+  | { t: 'cuts'; id: number; slab: ArrayBuffer; ends: number[]; fps: Uint8Array }
   | { t: 'done'; id: number; ends: number[]; fps: Uint8Array; md5: Uint8Array }
   | { t: 'error'; id: number; message: string };
 
@@ -33,12 +35,12 @@ export interface IngestedChunk {
 export interface IngestOptions {
   /** Worker threads (0 disables the worker path). */
   workers: number;
-  /** Ring bytes per session; raised to twice the chunk maximum when smaller. */
-  ringBytes: number;
-  /** Stream bytes the main thread collects before telling the worker about them. */
-  postBytes: number;
-  /** Idle rings kept for the next sessions. */
-  idleRingsMax: number;
+  /** Bytes of one slab: the unit the worker is handed. */
+  slabBytes: number;
+  /** Slab bytes one session may hold, raised to what two maximal chunks need. */
+  sessionBytesMax: number;
+  /** Idle slabs kept for the next sessions. */
+  idleSlabsMax: number;
 }
 
 export class IngestError extends Error {
@@ -53,7 +55,7 @@ interface WorkerSlot {
 /** A small pool of ingest workers, started on first use and unref'd while idle. */
 export class IngestPool {
   private readonly slots: WorkerSlot[] = [];
-  private readonly idleRings: SharedArrayBuffer[] = [];
+  private readonly idleSlabs: ArrayBuffer[] = [];
   private nextId = 1;
 
   constructor(readonly options: IngestOptions) {}
@@ -62,16 +64,23 @@ export class IngestPool {
   open(chunker: ChunkerParams, alloc: (size: number) => Buffer): IngestSession | null {
     if (this.options.workers <= 0) return null;
     const slot = this.pickSlot();
-    const ringBytes = Math.max(this.options.ringBytes, 2 * chunker.maxSizeBytes);
-    const ring = this.takeRing(ringBytes);
+    const { slabBytes } = this.options;
+    const slabsMax = Math.max(Math.ceil(this.options.sessionBytesMax / slabBytes), Math.ceil((2 * chunker.maxSizeBytes) / slabBytes) + 2);
     const id = this.nextId++;
-    const session = new IngestSession(id, ring, this.options.postBytes, alloc, (r) => slot.worker.postMessage(r), () => {
-      slot.sessions.delete(id);
-      if (slot.sessions.size === 0) slot.worker.unref();
-    }, (done) => this.giveRing(done));
+    const session = new IngestSession(id, slabBytes, slabsMax, alloc, {
+      send: (r, transfer) => slot.worker.postMessage(r, transfer),
+      detach: () => {
+        slot.sessions.delete(id);
+        if (slot.sessions.size === 0) slot.worker.unref();
+      },
+      takeSlab: () => this.idleSlabs.pop() ?? new ArrayBuffer(slabBytes),
+      giveSlab: (slab) => {
+        if (this.idleSlabs.length < this.options.idleSlabsMax && slab.byteLength === slabBytes) this.idleSlabs.push(slab);
+      },
+    });
     slot.sessions.set(id, session);
     slot.worker.ref();
-    slot.worker.postMessage({ t: 'open', id, ring, chunker } satisfies IngestRequest);
+    slot.worker.postMessage({ t: 'open', id, chunker } satisfies IngestRequest);
     return session;
   }
 
@@ -105,24 +114,31 @@ export class IngestPool {
     worker.on('exit', (code) => die(`exited with code ${code}`));
     return slot;
   }
+}
 
-  private takeRing(bytes: number): SharedArrayBuffer {
-    const i = this.idleRings.findIndex((r) => r.byteLength === bytes);
-    return i >= 0 ? this.idleRings.splice(i, 1)[0]! : new SharedArrayBuffer(bytes);
-  }
+interface SessionLinks {
+  send(r: IngestRequest, transfer?: ArrayBuffer[]): void;
+  detach(): void;
+  takeSlab(): ArrayBuffer;
+  giveSlab(slab: ArrayBuffer): void;
+}
 
-  private giveRing(ring: SharedArrayBuffer): void {
-    if (this.idleRings.length < this.options.idleRingsMax) this.idleRings.push(ring);
-  }
+/** A slab back from the worker: stream bytes [start, start + bytes.length). */
+interface ReturnedSlab {
+  start: number;
+  bytes: Uint8Array;
 }
 
 /** One write stream's view of the worker. Not reusable; end() or abort() it exactly once. */
 export class IngestSession {
-  private readonly ring: Uint8Array;
   private readonly ready: IngestedChunk[] = [];
-  /** Stream bytes copied into the ring / announced to the worker / cut into chunks. */
+  private readonly returned: ReturnedSlab[] = [];
+  /** The slabs at the worker (stream offset, bytes), oldest first. */
+  private readonly sent: { start: number; length: number }[] = [];
+  private filling: Uint8Array | null = null;
+  /** Slabs this session holds (filling, at the worker, or returned). */
+  private slabs = 0;
   private written = 0;
-  private posted = 0;
   private cutEnd = 0;
   private failure: Error | null = null;
   private finished = false;
@@ -131,47 +147,53 @@ export class IngestSession {
 
   constructor(
     readonly id: number,
-    private readonly sab: SharedArrayBuffer,
-    private readonly postBytes: number,
+    private readonly slabBytes: number,
+    private readonly slabsMax: number,
     private readonly alloc: (size: number) => Buffer,
-    private readonly send: (r: IngestRequest) => void,
-    private readonly detach: () => void,
-    private readonly recycle: (ring: SharedArrayBuffer) => void,
-  ) {
-    this.ring = new Uint8Array(sab);
-  }
+    private readonly links: SessionLinks,
+  ) {}
 
-  /** Copies a body piece into the ring, waiting for the worker to free room when it is full. */
+  /** Copies a body piece into slabs, waiting for the worker to hand slabs back when all are out. */
   async write(piece: Uint8Array): Promise<void> {
-    const ringBytes = this.ring.length;
     let off = 0;
     while (off < piece.length) {
       this.check();
-      const free = this.cutEnd + ringBytes - this.written;
-      if (free === 0) {
-        this.post();
-        await this.changed();
-        continue;
+      if (this.filling === null) {
+        if (this.slabs >= this.slabsMax) {
+          await this.changed();
+          continue;
+        }
+        this.filling = new Uint8Array(this.links.takeSlab(), 0, 0);
+        this.slabs++;
       }
-      const at = this.written % ringBytes;
-      const n = Math.min(piece.length - off, free, ringBytes - at);
-      this.ring.set(piece.subarray(off, off + n), at);
+      const f = this.filling;
+      const n = Math.min(piece.length - off, this.slabBytes - f.length);
+      const grown = new Uint8Array(f.buffer, 0, f.length + n);
+      grown.set(piece.subarray(off, off + n), f.length);
+      this.filling = grown;
       this.written += n;
       off += n;
+      if (grown.length === this.slabBytes) this.sendFilling();
     }
-    if (this.written - this.posted >= this.postBytes) this.post();
   }
 
-  /** Chunks cut so far, in stream order, each copied out of the ring; the caller owns them. */
-  take(): IngestedChunk[] {
-    return this.ready.splice(0);
+  /** Called whenever newly cut chunks are ready to take. */
+  onChunks: (() => void) | null = null;
+
+  /** The next chunk cut, in stream order, copied out of the slabs; the caller owns it. */
+  next(): IngestedChunk | undefined {
+    return this.ready.shift();
   }
 
-  /** Ends the stream; resolves to its MD5 once the worker has cut the last chunk (then take() it). */
+  hasChunks(): boolean {
+    return this.ready.length > 0;
+  }
+
+  /** Ends the stream; resolves to its MD5 once the worker has cut the last chunk. */
   async end(): Promise<Buffer> {
     this.check();
-    this.send({ t: 'end', id: this.id, end: this.written });
-    this.posted = this.written;
+    this.sendFilling();
+    this.links.send({ t: 'end', id: this.id });
     while (this.md5 === null) {
       this.check();
       await this.changed();
@@ -179,12 +201,12 @@ export class IngestSession {
     return this.md5;
   }
 
-  /** Drops the session (the ring is not reused: the worker may still be reading it). */
+  /** Drops the session; slabs at the worker are left to the GC. */
   abort(): void {
     if (this.finished) return;
     this.finished = true;
-    this.send({ t: 'close', id: this.id });
-    this.detach();
+    this.links.send({ t: 'close', id: this.id });
+    this.links.detach();
   }
 
   onReply(r: IngestReply): void {
@@ -192,12 +214,17 @@ export class IngestSession {
       this.fail(new IngestError(`ingest worker: ${r.message}`));
       return;
     }
+    if (r.t === 'cuts') {
+      const { start, length } = this.sent.shift()!;
+      this.returned.push({ start, bytes: new Uint8Array(r.slab, 0, length) });
+    }
     this.takeCuts(r.ends, r.fps);
+    if (r.ends.length > 0) this.onChunks?.();
     if (r.t === 'done') {
       this.md5 = Buffer.from(r.md5.buffer, r.md5.byteOffset, r.md5.byteLength);
       this.finished = true;
-      this.detach();
-      this.recycle(this.sab);
+      for (const s of this.returned.splice(0)) this.links.giveSlab(s.bytes.buffer as ArrayBuffer);
+      this.links.detach();
     }
     this.notify();
   }
@@ -207,29 +234,36 @@ export class IngestSession {
     this.failure = err;
     if (!this.finished) {
       this.finished = true;
-      this.detach();
+      this.links.detach();
     }
     this.notify();
   }
 
+  private sendFilling(): void {
+    const f = this.filling;
+    if (f === null || f.length === 0) return;
+    this.filling = null;
+    this.sent.push({ start: this.written - f.length, length: f.length });
+    this.links.send({ t: 'data', id: this.id, slab: f.buffer as ArrayBuffer, length: f.length }, [f.buffer as ArrayBuffer]);
+  }
+
+  /** Copies each newly cut chunk out of the returned slabs, then recycles the slabs it used up. */
   private takeCuts(ends: number[], fps: Uint8Array): void {
-    const ringBytes = this.ring.length;
     ends.forEach((end, i) => {
       const raw = this.alloc(end - this.cutEnd);
-      const at = this.cutEnd % ringBytes;
-      const first = Math.min(raw.length, ringBytes - at);
-      raw.set(this.ring.subarray(at, at + first), 0);
-      if (first < raw.length) raw.set(this.ring.subarray(0, raw.length - first), first);
+      for (const s of this.returned) {
+        const from = Math.max(this.cutEnd, s.start);
+        const to = Math.min(end, s.start + s.bytes.length);
+        if (from < to) raw.set(s.bytes.subarray(from - s.start, to - s.start), from - this.cutEnd);
+      }
       const fp = Buffer.from(fps.buffer, fps.byteOffset + i * FINGERPRINT_SIZE_BYTES, FINGERPRINT_SIZE_BYTES);
       this.ready.push({ raw, fp });
       this.cutEnd = end;
     });
-  }
-
-  private post(): void {
-    if (this.posted === this.written) return;
-    this.send({ t: 'data', id: this.id, end: this.written });
-    this.posted = this.written;
+    while (this.returned.length > 0 && this.returned[0]!.start + this.returned[0]!.bytes.length <= this.cutEnd) {
+      this.links.giveSlab(this.returned.shift()!.bytes.buffer as ArrayBuffer);
+      this.slabs--;
+    }
   }
 
   private check(): void {

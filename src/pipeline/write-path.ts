@@ -53,25 +53,25 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
       sum?.update(piece);
       result.size += piece.byteLength;
       if (sink) {
-        await sink.write(piece, window);
+        await sink.write(piece);
         continue;
       }
       head.push(piece);
       headBytes += piece.byteLength;
       if (headBytes <= deps.inlineBytesMax) continue;
-      sink = openSink(deps);
-      for (const h of head) await sink.write(h, window);
+      sink = openSink(deps, window);
+      for (const h of head) await sink.write(h);
       head = [];
     }
     if (sink) {
-      result.md5 = await sink.end(window);
+      result.md5 = await sink.end();
     } else {
       result.inline = Buffer.concat(head);
       result.md5 = createHash('md5').update(result.inline).digest();
     }
     await window.drain();
   } catch (err) {
-    sink?.abort();
+    await sink?.abort();
     await window.settle();
     throw err;
   }
@@ -81,46 +81,90 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
 
 /** Where body bytes become chunks: MD5 + chunker + fingerprints, in a worker or here. */
 interface ChunkSink {
-  write(piece: Uint8Array, window: ChunkWindow): Promise<void>;
+  write(piece: Uint8Array): Promise<void>;
   /** Submits the last chunks and returns the body's MD5. */
-  end(window: ChunkWindow): Promise<Buffer>;
-  abort(): void;
+  end(): Promise<Buffer>;
+  /** Stops submitting chunks (after an error); resolves once none is being submitted. */
+  abort(): Promise<void>;
 }
 
-function openSink(deps: WriteDeps): ChunkSink {
+function openSink(deps: WriteDeps, window: ChunkWindow): ChunkSink {
   const alloc = (size: number) => deps.chunkIO.buffers.take(size);
   const session = deps.chunkIO.ingest.open(deps.chunker, alloc);
-  return session ? new WorkerSink(session) : new LocalSink(new Chunker(deps.chunker, 'wasm', alloc));
+  return session ? new WorkerSink(session, window) : new LocalSink(new Chunker(deps.chunker, 'wasm', alloc), window);
 }
 
+/**
+ * Chunks from the worker go into the window as soon as they arrive, not when the next
+ * body piece does: a stalled or cut-off client must not leave cut chunks unwritten. The
+ * body loop waits until every arrived chunk is in the window, which is its backpressure.
+ */
 class WorkerSink implements ChunkSink {
-  constructor(private readonly session: IngestSession) {}
-  async write(piece: Uint8Array, window: ChunkWindow): Promise<void> {
-    await this.session.write(piece);
-    for (const c of this.session.take()) await window.submit(c.raw, c.fp);
+  private pumping: Promise<void> | null = null;
+  private pumpError: unknown = null;
+  private stopped = false;
+
+  constructor(
+    private readonly session: IngestSession,
+    private readonly window: ChunkWindow,
+  ) {
+    session.onChunks = () => this.kick();
   }
-  async end(window: ChunkWindow): Promise<Buffer> {
+
+  async write(piece: Uint8Array): Promise<void> {
+    await this.session.write(piece);
+    await this.caughtUp();
+  }
+
+  async end(): Promise<Buffer> {
     const md5 = await this.session.end();
-    for (const c of this.session.take()) await window.submit(c.raw, c.fp);
+    await this.caughtUp();
     return md5;
   }
-  abort(): void {
+
+  async abort(): Promise<void> {
+    this.stopped = true;
     this.session.abort();
+    while (this.pumping) await this.pumping;
+  }
+
+  private kick(): void {
+    if (this.pumping || this.stopped) return;
+    this.pumping = this.pump()
+      .catch((err: unknown) => {
+        this.pumpError ??= err;
+      })
+      .finally(() => {
+        this.pumping = null;
+        if (this.session.hasChunks() && this.pumpError === null) this.kick();
+      });
+  }
+
+  private async pump(): Promise<void> {
+    for (let c = this.session.next(); c && !this.stopped; c = this.session.next()) await this.window.submit(c.raw, c.fp);
+  }
+
+  private async caughtUp(): Promise<void> {
+    while (this.pumping) await this.pumping;
+    if (this.pumpError !== null) throw this.pumpError;
   }
 }
 
 class LocalSink implements ChunkSink {
   private readonly md5 = createHash('md5');
-  constructor(private readonly chunker: Chunker) {}
-  async write(piece: Uint8Array, window: ChunkWindow): Promise<void> {
+  constructor(
+    private readonly chunker: Chunker,
+    private readonly window: ChunkWindow,
+  ) {}
+  async write(piece: Uint8Array): Promise<void> {
     this.md5.update(piece);
-    for (const c of this.chunker.push(piece)) await window.submit(c);
+    for (const c of this.chunker.push(piece)) await this.window.submit(c);
   }
-  async end(window: ChunkWindow): Promise<Buffer> {
-    for (const c of this.chunker.end()) await window.submit(c);
+  async end(): Promise<Buffer> {
+    for (const c of this.chunker.end()) await this.window.submit(c);
     return this.md5.digest();
   }
-  abort(): void {}
+  async abort(): Promise<void> {}
 }
 
 /** The chunks of one write in flight: fingerprint → dedup → store, at most windowChunks at once. */

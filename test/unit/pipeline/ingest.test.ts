@@ -26,7 +26,7 @@ async function ingest(pool: IngestPool, pieces: Buffer[]): Promise<{ chunks: Buf
   const chunks: Buffer[] = [];
   const fps: Buffer[] = [];
   const collect = () => {
-    for (const c of session.take()) {
+    for (let c = session.next(); c; c = session.next()) {
       chunks.push(c.raw);
       fps.push(c.fp);
     }
@@ -40,8 +40,8 @@ async function ingest(pool: IngestPool, pieces: Buffer[]): Promise<{ chunks: Buf
   return { chunks, fps, md5 };
 }
 
-test('the worker cuts, fingerprints and MD5s exactly like the in-thread chunker, across ring wrap-arounds', async () => {
-  const pool = new IngestPool({ workers: 2, ringBytes: 600 * 1024, postBytes: 40 * 1024, idleRingsMax: 2 });
+test('the worker cuts, fingerprints and MD5s exactly like the in-thread chunker, across slab boundaries', async () => {
+  const pool = new IngestPool({ workers: 2, slabBytes: 40 * 1024, sessionBytesMax: 600 * 1024, idleSlabsMax: 4 });
   try {
     for (const seed of [1, 2, 3]) {
       const data = xorshiftBytes(5 * 1024 * 1024 + seed * 777, seed);
@@ -60,7 +60,7 @@ test('the worker cuts, fingerprints and MD5s exactly like the in-thread chunker,
 });
 
 test('sessions run side by side on one worker without mixing their streams', async () => {
-  const pool = new IngestPool({ workers: 1, ringBytes: 512 * 1024, postBytes: 64 * 1024, idleRingsMax: 2 });
+  const pool = new IngestPool({ workers: 1, slabBytes: 64 * 1024, sessionBytesMax: 512 * 1024, idleSlabsMax: 4 });
   try {
     const datas = [10, 11, 12, 13].map((seed) => xorshiftBytes(2 * 1024 * 1024 + seed, seed));
     const results = await Promise.all(datas.map((d, i) => ingest(pool, split(d, i + 20))));
@@ -74,7 +74,7 @@ test('sessions run side by side on one worker without mixing their streams', asy
 });
 
 test('an empty tail, a one-byte body and an aborted session', async () => {
-  const pool = new IngestPool({ workers: 1, ringBytes: 512 * 1024, postBytes: 64 * 1024, idleRingsMax: 2 });
+  const pool = new IngestPool({ workers: 1, slabBytes: 64 * 1024, sessionBytesMax: 512 * 1024, idleSlabsMax: 4 });
   try {
     const one = await ingest(pool, [Buffer.from([42])]);
     assert.equal(one.chunks.length, 1);
@@ -93,7 +93,7 @@ test('an empty tail, a one-byte body and an aborted session', async () => {
 });
 
 test('a worker that dies fails its sessions with IngestError, and the next session gets a new worker', async () => {
-  const pool = new IngestPool({ workers: 1, ringBytes: 512 * 1024, postBytes: 64 * 1024, idleRingsMax: 2 });
+  const pool = new IngestPool({ workers: 1, slabBytes: 64 * 1024, sessionBytesMax: 512 * 1024, idleSlabsMax: 4 });
   try {
     const session = pool.open(params, alloc)!;
     await session.write(xorshiftBytes(100 * 1024, 7));
@@ -107,6 +107,6 @@ test('a worker that dies fails its sessions with IngestError, and the next sessi
 });
 
 test('workers: 0 turns the worker path off', () => {
-  const pool = new IngestPool({ workers: 0, ringBytes: 512 * 1024, postBytes: 64 * 1024, idleRingsMax: 2 });
+  const pool = new IngestPool({ workers: 0, slabBytes: 64 * 1024, sessionBytesMax: 512 * 1024, idleSlabsMax: 4 });
   assert.equal(pool.open(params, alloc), null);
 });
