@@ -94,6 +94,16 @@ export class ChunkIO {
 
   /** Reads a chunk back: the k data fragments first, parity only when one is bad. */
   async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer> {
+    const parts = await this.readParts(fp, rec, sc, report);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, rec.rawSize);
+  }
+
+  /**
+   * The chunk's raw bytes as consecutive parts. An uncompressed chunk whose k data
+   * fragments all read back is returned as views of those fragments, without copying
+   * them into one buffer (a GET streams them out as they are); otherwise one part.
+   */
+  async readParts(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer[]> {
     const drives = this.placer().place(fp, sc);
     const n = sc.k + sc.m;
     const frags: (Buffer | null)[] = new Array(n).fill(null);
@@ -104,13 +114,29 @@ export class ChunkIO {
     };
     await Promise.all(Array.from({ length: sc.k }, (_, i) => fetch(i)));
     let present = frags.filter(Boolean).length;
+    const codec = codecFromId(rec.codec);
+    if (present === sc.k && this.isPlainStripe(codec, rec, sc)) return this.dataViews(frags, rec);
     for (let i = sc.k; i < n && present < sc.k; i++) {
       await fetch(i);
       if (frags[i]) present++;
     }
     if (present < sc.k) throw new ChunkUnreadableError(fp, present, sc.k);
     const stored = await this.coder(sc).decode(frags, rec.storedSize);
-    return this.compressor.decompress(codecFromId(rec.codec), stored, rec.rawSize);
+    return [this.compressor.decompress(codec, stored, rec.rawSize)];
+  }
+
+  /** Uncompressed, and laid out as decode() expects (else decode() reports the mismatch). */
+  private isPlainStripe(codec: string, rec: ChunkRecord, sc: StorageClass): boolean {
+    return codec === 'none' && rec.storedSize === rec.rawSize && this.coder(sc).fragmentSizeBytes(rec.storedSize) === rec.fragmentSize;
+  }
+
+  /** Views of the data fragments covering exactly rawSize bytes (the rest is padding). */
+  private dataViews(frags: (Buffer | null)[], rec: ChunkRecord): Buffer[] {
+    const parts: Buffer[] = [];
+    for (let i = 0, at = 0; at < rec.rawSize; i++, at += rec.fragmentSize) {
+      parts.push(frags[i]!.subarray(0, Math.min(rec.fragmentSize, rec.rawSize - at)));
+    }
+    return parts;
   }
 
   /**
