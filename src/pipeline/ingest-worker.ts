@@ -56,7 +56,8 @@ function handle(m: IngestRequest): void {
   if (m.t === 'data') {
     // Every slab goes back, cuts or none: the main thread counts them.
     consume(s, new Uint8Array(m.slab, 0, m.length), ends, fps);
-    reply({ t: 'cuts', id: m.id, slab: m.slab, ends, fps: Buffer.concat(fps) }, [m.slab]);
+    if (m.back) reply({ t: 'cuts', id: m.id, slab: m.slab, ends, fps: Buffer.concat(fps) }, [m.slab]);
+    else reply({ t: 'cuts', id: m.id, ends, fps: Buffer.concat(fps) });
     return;
   }
   // 'end'

@@ -18,12 +18,12 @@ import { FINGERPRINT_SIZE_BYTES } from './fingerprint.js';
 
 export type IngestRequest =
   | { t: 'open'; id: number; chunker: ChunkerParams }
-  | { t: 'data'; id: number; slab: ArrayBuffer; length: number }
+  | { t: 'data'; id: number; slab: ArrayBuffer; length: number; back: boolean }
   | { t: 'end'; id: number }
   | { t: 'close'; id: number };
 
 export type IngestReply =
-  | { t: 'cuts'; id: number; slab: ArrayBuffer; ends: number[]; fps: Uint8Array }
+  | { t: 'cuts'; id: number; slab?: ArrayBuffer; ends: number[]; fps: Uint8Array }
   | { t: 'done'; id: number; ends: number[]; fps: Uint8Array; md5: Uint8Array }
   | { t: 'error'; id: number; message: string };
 
@@ -133,8 +133,8 @@ interface ReturnedSlab {
 export class IngestSession {
   private readonly ready: IngestedChunk[] = [];
   private readonly returned: ReturnedSlab[] = [];
-  /** The slabs at the worker (stream offset, bytes), oldest first. */
-  private readonly sent: { start: number; length: number }[] = [];
+  /** The slabs at the worker (stream offset, bytes), oldest first; `kept` when only a copy went. */
+  private readonly sent: { start: number; length: number; kept?: Uint8Array }[] = [];
   private filling: Uint8Array | null = null;
   /** Slabs this session holds (filling, at the worker, or returned). */
   private slabs = 0;
@@ -215,8 +215,8 @@ export class IngestSession {
       return;
     }
     if (r.t === 'cuts') {
-      const { start, length } = this.sent.shift()!;
-      this.returned.push({ start, bytes: new Uint8Array(r.slab, 0, length) });
+      const { start, length, kept } = this.sent.shift()!;
+      this.returned.push({ start, bytes: kept ?? new Uint8Array(r.slab!, 0, length) });
     }
     this.takeCuts(r.ends, r.fps);
     if (r.ends.length > 0) this.onChunks?.();
@@ -243,8 +243,18 @@ export class IngestSession {
     const f = this.filling;
     if (f === null || f.length === 0) return;
     this.filling = null;
-    this.sent.push({ start: this.written - f.length, length: f.length });
-    this.links.send({ t: 'data', id: this.id, slab: f.buffer as ArrayBuffer, length: f.length }, [f.buffer as ArrayBuffer]);
+    const start = this.written - f.length;
+    if (f.length * 4 < this.slabBytes) {
+      // A short last slab (the whole of a small object): send a copy of its bytes. A
+      // slab coming back counts as a new ArrayBuffer of its full size for V8's GC
+      // heuristics, 512 KiB of GC pressure for an object of a few KiB.
+      const copy = f.slice();
+      this.sent.push({ start, length: f.length, kept: f });
+      this.links.send({ t: 'data', id: this.id, slab: copy.buffer, length: f.length, back: false }, [copy.buffer]);
+      return;
+    }
+    this.sent.push({ start, length: f.length });
+    this.links.send({ t: 'data', id: this.id, slab: f.buffer as ArrayBuffer, length: f.length, back: true }, [f.buffer as ArrayBuffer]);
   }
 
   /** Copies each newly cut chunk out of the returned slabs, then recycles the slabs it used up. */

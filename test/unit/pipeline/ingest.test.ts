@@ -73,12 +73,17 @@ test('sessions run side by side on one worker without mixing their streams', asy
   }
 });
 
-test('an empty tail, a one-byte body and an aborted session', async () => {
+test('an empty body, a one-byte body, a small body and an aborted session', async () => {
   const pool = new IngestPool({ workers: 1, slabBytes: 64 * 1024, sessionBytesMax: 512 * 1024, idleSlabsMax: 4 });
   try {
     const one = await ingest(pool, [Buffer.from([42])]);
     assert.equal(one.chunks.length, 1);
     assert.ok(one.md5.equals(createHash('md5').update(Buffer.from([42])).digest()));
+    // Shorter than a quarter slab: the worker gets a copy and the slab stays here.
+    const small = xorshiftBytes(10_000, 9);
+    const smallGot = await ingest(pool, split(small, 9));
+    assert.ok(Buffer.concat(smallGot.chunks).equals(small));
+    assert.ok(smallGot.md5.equals(createHash('md5').update(small).digest()));
     const none = await ingest(pool, []);
     assert.equal(none.chunks.length, 0);
     assert.ok(none.md5.equals(createHash('md5').digest()));
