@@ -62,6 +62,8 @@ export const limits = Object.freeze({
   ingestSlabBytes: 512 * 1024,
   ingestSessionBytesMax: 4 * 1024 * 1024,
   ingestIdleSlabsMax: 32,
+  // Bodies up to this size are hashed and chunked on the event loop, without the worker.
+  ingestWorkerBytesMin: 512 * 1024,
 
   // Storage: segment files and group commit.
   segmentSizeBytesMax: 256 * 1024 * 1024,

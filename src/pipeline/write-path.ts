@@ -14,6 +14,7 @@ import type { IngestSession } from './ingest.js';
 import type { StorageClass } from '../placement/index.js';
 import type { ChunkRecord, ChunkRef } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
+import { limits } from '../limits.js';
 
 export interface WriteDeps {
   chunkIO: ChunkIO;
@@ -58,10 +59,16 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
       }
       head.push(piece);
       headBytes += piece.byteLength;
-      if (headBytes <= deps.inlineBytesMax) continue;
-      sink = openSink(deps, window);
+      // Bodies that end within ingestWorkerBytesMin stay on this thread: for them the
+      // worker's messages cost more than the hashing they would move.
+      if (headBytes <= Math.max(deps.inlineBytesMax, limits.ingestWorkerBytesMin)) continue;
+      sink = openSink(deps, window, true);
       for (const h of head) await sink.write(h);
       head = [];
+    }
+    if (!sink && headBytes > deps.inlineBytesMax) {
+      sink = openSink(deps, window, false);
+      for (const h of head) await sink.write(h);
     }
     if (sink) {
       result.md5 = await sink.end();
@@ -88,9 +95,9 @@ interface ChunkSink {
   abort(): Promise<void>;
 }
 
-function openSink(deps: WriteDeps, window: ChunkWindow): ChunkSink {
+function openSink(deps: WriteDeps, window: ChunkWindow, large: boolean): ChunkSink {
   const alloc = (size: number) => deps.chunkIO.buffers.take(size);
-  const session = deps.chunkIO.ingest.open(deps.chunker, alloc);
+  const session = large ? deps.chunkIO.ingest.open(deps.chunker, alloc) : null;
   return session ? new WorkerSink(session, window) : new LocalSink(new Chunker(deps.chunker, 'wasm', alloc), window);
 }
 
