@@ -2,8 +2,9 @@
 // checksum, the content-defined chunker and, per chunk, fingerprint → dedup lookup →
 // (new chunks) compress + erasure code + durable fragment writes, with a bounded number of
 // chunks in flight. Small bodies stay inline. Memory is bounded by the chunk size times
-// the window, whatever the object size. MD5, chunking and fingerprints run on the ingest
-// worker (ingest.ts) when there is one, else here on the event loop.
+// the window, whatever the object size. For bodies over limits.ingestWorkerBytesMin,
+// MD5, chunking and fingerprints run on the ingest worker (ingest.ts) when there is one;
+// otherwise here on the event loop.
 
 import { createHash } from 'node:crypto';
 import { Chunker, type ChunkerParams } from './cdc.js';
