@@ -197,6 +197,17 @@ export async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
 }
 
+/**
+ * CPU seconds of a process's main thread only (its event loop, /proc/PID/task/PID/stat).
+ * Next to cpuSecondsOf it shows how much of the work left the event loop for other threads.
+ */
+export async function mainThreadCpuSecondsOf(pid: number): Promise<number> {
+  clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+}
+
 /** Resets VmHWM to the current RSS (Linux ≥ 4.0, needs permission on the process). */
 export async function resetPeakMemory(pid: number): Promise<boolean> {
   try {

@@ -35,14 +35,15 @@ export function throughputTable(results: readonly TargetThroughput[], options: T
     `Server CPU (user + system, all threads, from /proc/PID/stat) per unit of work: less sensitive to other load than the rates above. ` +
       `A server whose CPU per MB is low but whose MB/s is low too is waiting (fsync, locks, too little concurrency), not computing.`,
     '',
-    `| target | ${big} PUT CPU ms/MB | ${big} GET CPU ms/MB | ${small} PUT CPU µs/op | ${small} GET CPU µs/op | PUT MB/s if CPU-bound on 1 core |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| target | ${big} PUT CPU ms/MB | ${big} GET CPU ms/MB | ${small} PUT CPU µs/op | ${small} GET CPU µs/op | PUT MB/s if CPU-bound on 1 core | main thread only: ${big} PUT / GET ms/MB |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...results
       .filter((r) => !r.error)
       .map(
         (r) =>
           `| ${targetLabels[r.target]} | ${fmt(r.serverCpuMsPerMBPut, 2)} | ${fmt(r.serverCpuMsPerMBGet, 2)} | ` +
-          `${fmt(r.serverCpuUsPerOpPut)} | ${fmt(r.serverCpuUsPerOpGet)} | ${fmt(1000 / r.serverCpuMsPerMBPut)} |`,
+          `${fmt(r.serverCpuUsPerOpPut)} | ${fmt(r.serverCpuUsPerOpGet)} | ${fmt(1000 / r.serverCpuMsPerMBPut)} | ` +
+          `${fmt(r.serverMainCpuMsPerMBPut, 2)} / ${fmt(r.serverMainCpuMsPerMBGet, 2)} |`,
       ),
   );
   const verdict = floorVerdict(results, big, small);

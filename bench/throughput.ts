@@ -7,7 +7,7 @@
 
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { LeanClient, randomStream, runLoad, type LoadResult } from './lean-client.js';
-import { allTargets, cpuSecondsOf, memoryOf, resetPeakMemory, startPeer, type Peer, type TargetName } from './peers.js';
+import { allTargets, cpuSecondsOf, mainThreadCpuSecondsOf, memoryOf, resetPeakMemory, startPeer, type Peer, type TargetName } from './peers.js';
 import { isMain, parseArgs } from './cli.js';
 
 export interface ThroughputOptions {
@@ -55,6 +55,9 @@ export interface TargetThroughput {
   readonly serverCpuMsPerMBGet: number;
   readonly serverCpuUsPerOpPut: number;
   readonly serverCpuUsPerOpGet: number;
+  /** The same for the server's main thread (event loop) alone, large objects. */
+  readonly serverMainCpuMsPerMBPut: number;
+  readonly serverMainCpuMsPerMBGet: number;
   readonly error?: string;
 }
 
@@ -84,6 +87,8 @@ export async function runThroughput(options: ThroughputOptions, log: (line: stri
             largeGet: { seconds: 0, work: 0 },
             smallPut: { seconds: 0, work: 0 },
             smallGet: { seconds: 0, work: 0 },
+            largePutMain: { seconds: 0, work: 0 },
+            largeGetMain: { seconds: 0, work: 0 },
           },
           smallWritten: 0,
         };
@@ -132,7 +137,7 @@ interface Live {
   readonly putRounds: LoadResult[];
   readonly getRounds: LoadResult[];
   /** Server CPU seconds and work done, summed over the runs of each workload. */
-  readonly cpu: Record<'largePut' | 'largeGet' | 'smallPut' | 'smallGet', { seconds: number; work: number }>;
+  readonly cpu: Record<'largePut' | 'largeGet' | 'smallPut' | 'smallGet' | 'largePutMain' | 'largeGetMain', { seconds: number; work: number }>;
   smallWritten: number;
   rssBefore?: number;
   canResetPeak?: boolean;
@@ -161,17 +166,23 @@ async function largeRun(t: Live, run: number, options: ThroughputOptions, log: (
   // A fresh random stream per run, so nothing dedups across runs.
   const key = `large-${run}`;
   let cpu0 = await cpuSecondsOf(t.peer.pid);
+  let main0 = await mainThreadCpuSecondsOf(t.peer.pid);
   let t0 = performance.now();
   await t.single.putObject(bucket, key, randomStream(options.largeObjectBytes), options.largeObjectBytes);
   t.putRuns.push(options.largeObjectBytes / MB / ((performance.now() - t0) / 1000));
   let cpu1 = await cpuSecondsOf(t.peer.pid);
+  let main1 = await mainThreadCpuSecondsOf(t.peer.pid);
   addCpu(t.cpu.largePut, cpu1 - cpu0, options.largeObjectBytes / MB);
+  addCpu(t.cpu.largePutMain, main1 - main0, options.largeObjectBytes / MB);
   cpu0 = cpu1;
+  main0 = main1;
   t0 = performance.now();
   const got = await t.single.getObject(bucket, key);
   t.getRuns.push(got / MB / ((performance.now() - t0) / 1000));
   cpu1 = await cpuSecondsOf(t.peer.pid);
+  main1 = await mainThreadCpuSecondsOf(t.peer.pid);
   addCpu(t.cpu.largeGet, cpu1 - cpu0, got / MB);
+  addCpu(t.cpu.largeGetMain, main1 - main0, got / MB);
   if (got !== options.largeObjectBytes) throw new Error(`GET ${key} returned ${got} bytes, expected ${options.largeObjectBytes}`);
   log(`  ${t.peer.name} large run ${run + 1}: PUT ${t.putRuns[run]!.toFixed(0)} MB/s, GET ${t.getRuns[run]!.toFixed(0)} MB/s`);
 }
@@ -238,6 +249,8 @@ function summarise(t: Live): TargetThroughput {
     serverCpuMsPerMBGet: perUnit(t.cpu.largeGet, 1e3),
     serverCpuUsPerOpPut: perUnit(t.cpu.smallPut, 1e6),
     serverCpuUsPerOpGet: perUnit(t.cpu.smallGet, 1e6),
+    serverMainCpuMsPerMBPut: perUnit(t.cpu.largePutMain, 1e3),
+    serverMainCpuMsPerMBGet: perUnit(t.cpu.largeGetMain, 1e3),
   };
 }
 
@@ -288,6 +301,8 @@ function failed(target: TargetName, error: string): TargetThroughput {
     serverCpuMsPerMBGet: NaN,
     serverCpuUsPerOpPut: NaN,
     serverCpuUsPerOpGet: NaN,
+    serverMainCpuMsPerMBPut: NaN,
+    serverMainCpuMsPerMBGet: NaN,
     error,
   };
 }

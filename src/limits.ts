@@ -58,6 +58,19 @@ export const limits = Object.freeze({
   // Measured on a quiet machine with a 256 MiB unique PUT: 16 → 63–69 MB/s, 32 → 88–90
   // (peak RSS 176 MiB), 128 → 94–104 (209 MiB): more chunks per group commit, fewer commits.
   chunksInFlightPerRequestMax: 32,
+  // Idle chunk and stripe buffers the write path keeps for reuse (buffer-pool.ts), in
+  // bytes, for the whole process; buffers larger than the second row are never pooled.
+  writeBufferPoolIdleBytesMax: 64 * 1024 * 1024,
+  writeBufferPoolBufferBytesMax: 4 * 1024 * 1024,
+  // Ingest worker (pipeline/ingest.ts): threads doing MD5 + chunking + SHA-256 of write
+  // streams (0 = on the event loop), the slab of body bytes the worker is handed at a
+  // time, slab bytes one stream may hold, and idle slabs kept for reuse (process-wide).
+  ingestWorkers: 1,
+  ingestSlabBytes: 512 * 1024,
+  ingestSessionBytesMax: 4 * 1024 * 1024,
+  ingestIdleSlabsMax: 32,
+  // Bodies up to this size are hashed and chunked on the event loop, without the worker.
+  ingestWorkerBytesMin: 512 * 1024,
 
   // Storage: segment files and group commit.
   segmentSizeBytesMax: 256 * 1024 * 1024,

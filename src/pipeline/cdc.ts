@@ -168,7 +168,15 @@ export class Chunker {
   private chunkBytes = 0;
   private hash = 0;
 
-  constructor(params: ChunkerParams, engine: ChunkerEngine = 'wasm') {
+  /**
+   * `alloc` supplies the buffer each chunk is copied into (the write path passes a
+   * recycling pool's take()); by default a fresh Buffer.
+   */
+  constructor(
+    params: ChunkerParams,
+    engine: ChunkerEngine = 'wasm',
+    private readonly alloc: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+  ) {
     validateChunkerParams(params);
     this.engine = engine === 'wasm' && !wasmAvailable() ? 'js' : engine;
     this.minBytes = params.minSizeBytes;
@@ -193,6 +201,31 @@ export class Chunker {
       start = end;
     }
     return out;
+  }
+
+  /**
+   * Like push() for a chunker that never emits: returns where chunks end in `data`
+   * (indexes just past their last byte), copying nothing. The ingest worker uses it
+   * to cut a stream it hashes in place; do not mix it with push() on one chunker.
+   */
+  cuts(data: Uint8Array): number[] {
+    const out: number[] = [];
+    let start = 0;
+    while (start < data.length) {
+      const end = this.scan(data, start);
+      if (end < 0) break;
+      out.push(end);
+      start = end;
+    }
+    return out;
+  }
+
+  /** For cuts(): whether the stream ends with a tail chunk; resets the chunker. */
+  endCuts(): boolean {
+    const tail = this.chunkBytes > 0;
+    this.chunkBytes = 0;
+    this.hash = 0;
+    return tail;
   }
 
   end(): Buffer[] {
@@ -287,7 +320,7 @@ export class Chunker {
     let size = end - start;
     for (const piece of this.pending) size += piece.length;
     assert(size > 0 && size <= this.maxBytes, `chunk of ${size} bytes outside (0, ${this.maxBytes}]`);
-    const chunk = Buffer.allocUnsafe(size);
+    const chunk = this.alloc(size);
     let at = 0;
     for (const piece of this.pending) {
       chunk.set(piece, at);

@@ -5,6 +5,9 @@
 
 import { ChunkCompressor, CODEC_IDS, codecFromId } from './compression.js';
 import { ErasureCoder } from './erasure.js';
+import { BufferPool } from './buffer-pool.js';
+import { processIngestPool, type IngestPool } from './ingest.js';
+import { limits } from '../limits.js';
 import type { DriveRef, StorageClass } from '../placement/index.js';
 import type { ChunkRecord } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
@@ -44,6 +47,15 @@ export interface FragmentPlacer {
 export class ChunkIO {
   private readonly coders = new Map<string, ErasureCoder>();
   private readonly compressor = new ChunkCompressor();
+  /** Recycled chunk and stripe buffers of the write path (the chunker takes from it too). */
+  readonly buffers = new BufferPool(limits.writeBufferPoolBufferBytesMax, limits.writeBufferPoolIdleBytesMax);
+  /** MD5, chunking and fingerprints of write streams on a worker thread (shared by the process). */
+  readonly ingest: IngestPool = processIngestPool({
+    workers: limits.ingestWorkers,
+    slabBytes: limits.ingestSlabBytes,
+    sessionBytesMax: limits.ingestSessionBytesMax,
+    idleSlabsMax: limits.ingestIdleSlabsMax,
+  });
 
   constructor(
     private readonly io: FragmentIO,
@@ -62,9 +74,12 @@ export class ChunkIO {
   /** Stores a new chunk durably on k+m drives; resolves once every fragment is durable. */
   async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass): Promise<NewChunk> {
     const { codec, data } = this.compressor.compress(raw);
-    const fragments = await this.coder(sc).encode(data);
+    const fragments = await this.coder(sc).encode(data, (size) => this.buffers.take(size));
     const drives = this.placer().place(fp, sc);
-    await Promise.all(fragments.map((f, i) => this.io.put(drives[i]!, fragmentId(fp, i), f)));
+    // allSettled: the stripe goes back to the pool only once no put can still read it.
+    const puts = await Promise.allSettled(fragments.map((f, i) => this.io.put(drives[i]!, fragmentId(fp, i), f)));
+    for (const p of puts) if (p.status === 'rejected') throw p.reason;
+    this.buffers.give(fragments[0]!);
     return {
       fp,
       record: {
@@ -79,6 +94,16 @@ export class ChunkIO {
 
   /** Reads a chunk back: the k data fragments first, parity only when one is bad. */
   async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer> {
+    const parts = await this.readParts(fp, rec, sc, report);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, rec.rawSize);
+  }
+
+  /**
+   * The chunk's raw bytes as consecutive parts. An uncompressed chunk whose k data
+   * fragments all read back is returned as views of those fragments, without copying
+   * them into one buffer (a GET streams them out as they are); otherwise one part.
+   */
+  async readParts(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer[]> {
     const drives = this.placer().place(fp, sc);
     const n = sc.k + sc.m;
     const frags: (Buffer | null)[] = new Array(n).fill(null);
@@ -89,13 +114,29 @@ export class ChunkIO {
     };
     await Promise.all(Array.from({ length: sc.k }, (_, i) => fetch(i)));
     let present = frags.filter(Boolean).length;
+    const codec = codecFromId(rec.codec);
+    if (present === sc.k && this.isPlainStripe(codec, rec, sc)) return this.dataViews(frags, rec);
     for (let i = sc.k; i < n && present < sc.k; i++) {
       await fetch(i);
       if (frags[i]) present++;
     }
     if (present < sc.k) throw new ChunkUnreadableError(fp, present, sc.k);
     const stored = await this.coder(sc).decode(frags, rec.storedSize);
-    return this.compressor.decompress(codecFromId(rec.codec), stored, rec.rawSize);
+    return [this.compressor.decompress(codec, stored, rec.rawSize)];
+  }
+
+  /** Uncompressed, and laid out as decode() expects (else decode() reports the mismatch). */
+  private isPlainStripe(codec: string, rec: ChunkRecord, sc: StorageClass): boolean {
+    return codec === 'none' && rec.storedSize === rec.rawSize && this.coder(sc).fragmentSizeBytes(rec.storedSize) === rec.fragmentSize;
+  }
+
+  /** Views of the data fragments covering exactly rawSize bytes (the rest is padding). */
+  private dataViews(frags: (Buffer | null)[], rec: ChunkRecord): Buffer[] {
+    const parts: Buffer[] = [];
+    for (let i = 0, at = 0; at < rec.rawSize; i++, at += rec.fragmentSize) {
+      parts.push(frags[i]!.subarray(0, Math.min(rec.fragmentSize, rec.rawSize - at)));
+    }
+    return parts;
   }
 
   /**

@@ -84,13 +84,17 @@ export class ErasureCoder {
     return Math.ceil(dataSizeBytes / this.k / align) * align;
   }
 
-  /** Splits data into k data fragments (views of one new buffer) and computes m parity. */
-  async encode(data: Uint8Array): Promise<Buffer[]> {
+  /**
+   * Splits data into k data fragments and computes m parity: all k + m are views of
+   * one stripe buffer, from `alloc` when given (a recycling pool) or else new.
+   */
+  async encode(data: Uint8Array, alloc?: (size: number) => Buffer): Promise<Buffer[]> {
     const shard = this.fragmentSizeBytes(data.length);
-    const buffer = Buffer.allocUnsafe(shard * this.k);
+    const stripe = alloc ? alloc(shard * (this.k + this.m)) : Buffer.allocUnsafe(shard * (this.k + this.m));
+    const buffer = stripe.subarray(0, shard * this.k);
     buffer.set(data);
     buffer.fill(0, data.length);
-    const parity = Buffer.allocUnsafe(shard * this.m);
+    const parity = stripe.subarray(shard * this.k);
     if (shard > 0) await this.run(this.dataMask, this.allMask() & ~this.dataMask, buffer, parity);
     return this.split(buffer, parity, shard);
   }

@@ -41,15 +41,15 @@ export async function* readObjectRange(
     if (chunkEnd >= endExclusive) break;
     offset = chunkEnd;
   }
-  const readOne = async (ref: ChunkRef): Promise<Buffer> => {
+  const readOne = async (ref: ChunkRef): Promise<Buffer[]> => {
     const rec = deps.lookupChunk(ref.fp);
     if (!rec) throw new ChunkIndexMissingError(`chunk ${Buffer.from(ref.fp).toString('hex')} is not in the index`);
     const report = { damaged: [] as number[] };
-    const data = await deps.chunkIO.read(ref.fp, rec, deps.storageClass(rec.storageClass), report);
+    const parts = await deps.chunkIO.readParts(ref.fp, rec, deps.storageClass(rec.storageClass), report);
     if (report.damaged.length > 0) deps.onDamaged?.(ref.fp, report.damaged);
-    return data;
+    return parts;
   };
-  const pending: Promise<Buffer>[] = [];
+  const pending: Promise<Buffer[]>[] = [];
   let next = 0;
   const fill = () => {
     while (next < wanted.length && pending.length < deps.prefetchChunks) {
@@ -60,8 +60,14 @@ export async function* readObjectRange(
   };
   for (let i = 0; i < wanted.length; i++) {
     fill();
-    const data = await pending.shift()!;
+    const parts = await pending.shift()!;
     const w = wanted[i]!;
-    yield w.from === 0 && w.to === data.byteLength ? data : data.subarray(w.from, w.to);
+    // The chunk's bytes [from, to), part by part (uncompressed chunks come as fragment views).
+    for (let p = 0, at = 0; p < parts.length && at < w.to; at += parts[p]!.byteLength, p++) {
+      const part = parts[p]!;
+      const from = Math.max(w.from - at, 0);
+      const to = Math.min(w.to - at, part.byteLength);
+      if (from < to) yield from === 0 && to === part.byteLength ? part : part.subarray(from, to);
+    }
   }
 }

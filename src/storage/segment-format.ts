@@ -76,7 +76,7 @@ export function encodeRecordHead(id: Uint8Array, dataLengthBytes: number, checks
   head.writeUInt32BE(dataLengthBytes, 8);
   head.writeBigUInt64BE(checksum, 12);
   head.set(id, RECORD_HEADER_BYTES);
-  head.writeUInt32BE(hasher.h32(headChecksumInput(head, id.length)), 20);
+  head.writeUInt32BE(headChecksum(head, id.length, hasher), 20);
   return head;
 }
 
@@ -99,7 +99,7 @@ export function decodeRecord(record: Buffer, expected: RecordExpectation, hasher
   if (record.readUInt8(5) !== idLength) return 'id length mismatch';
   if (record.readUInt32BE(8) !== expected.dataLengthBytes) return 'data length mismatch';
   if (record.readBigUInt64BE(12) !== expected.checksum) return 'header checksum field mismatch';
-  if (record.readUInt32BE(20) !== hasher.h32(headChecksumInput(record, idLength))) return 'header checksum mismatch';
+  if (record.readUInt32BE(20) !== headChecksum(record, idLength, hasher)) return 'header checksum mismatch';
   const id = record.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + idLength);
   if (!id.equals(expected.id)) return 'id mismatch';
   const data = record.subarray(RECORD_HEADER_BYTES + idLength);
@@ -107,11 +107,14 @@ export function decodeRecord(record: Buffer, expected: RecordExpectation, hasher
   return data;
 }
 
-// The header checksum covers bytes 0..19 and the id, skipping its own field: one
-// buffer keeps the hash call simple, and records are small next to the data.
-function headChecksumInput(head: Buffer, idLength: number): Buffer {
-  return Buffer.concat([
-    head.subarray(0, 20),
-    head.subarray(RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + idLength),
-  ]);
+// The header checksum covers bytes 0..19 and the id, skipping its own field. They are
+// gathered into one scratch buffer for the hash call (reused: this runs for every
+// fragment written or read, and is synchronous, so one buffer per thread is enough).
+let headScratch = Buffer.allocUnsafe(20 + 64);
+
+function headChecksum(head: Buffer, idLength: number, hasher: Hasher): number {
+  if (headScratch.length < 20 + idLength) headScratch = Buffer.allocUnsafe(20 + idLength);
+  head.copy(headScratch, 0, 0, 20);
+  head.copy(headScratch, 20, RECORD_HEADER_BYTES, RECORD_HEADER_BYTES + idLength);
+  return hasher.h32(headScratch.subarray(0, 20 + idLength));
 }

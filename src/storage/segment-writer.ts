@@ -330,7 +330,9 @@ export class SegmentWriter {
       if (entry.op.kind === 'delete') {
         this.index.removeFragment(entry.op.id);
       } else if ('location' in entry && entry.location !== null) {
-        this.index.putFragment(entry.op.id, entry.location);
+        // plan() gave a location to a put without `replace` only when the id was absent
+        // (or deleted by an earlier batch, which commits first or fails this one too).
+        this.index.putFragment(entry.op.id, entry.location, !entry.op.replace);
       }
     }
   }
