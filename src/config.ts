@@ -22,6 +22,8 @@ export interface TesseraConfig {
   gc: { intervalMs: number; gracePeriodMs: number };
   scrub: { intervalMs: number; bytesPerSecondMax: number };
   logLevel: string;
+  /** SSE master key (base64, 32 bytes); empty: TESSERA_MASTER_KEY, else <data>/master-key.json. */
+  encryption: { masterKeyBase64: string };
 }
 
 export const defaultConfig: TesseraConfig = {
@@ -36,6 +38,7 @@ export const defaultConfig: TesseraConfig = {
   gc: { intervalMs: limits.gcIntervalMs, gracePeriodMs: limits.gcGracePeriodMs },
   scrub: { intervalMs: limits.scrubIntervalMs, bytesPerSecondMax: limits.scrubBytesPerSecondMax },
   logLevel: 'info',
+  encryption: { masterKeyBase64: '' },
 };
 
 export class ConfigError extends Error {

@@ -21,6 +21,26 @@ export interface BucketRecord {
  */
 export interface BucketConfig {
   tagging?: Record<string, string>;
+  encryption?: BucketEncryption;
+}
+
+/** PutBucketEncryption's default rule (s3/operations/put-bucket-encryption.ts). */
+export interface BucketEncryption {
+  sseAlgorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  kmsMasterKeyId?: string;   // echoed back; there is no KMS, aws:kms writes are sealed as SSE-S3
+  bucketKeyEnabled?: boolean;
+}
+
+/**
+ * How an object (or an upload's parts) is encrypted at rest (pipeline/encryption.ts). Never
+ * holds key material: SSE-S3 keys derive from the master key and `account`; SSE-C keys are
+ * recognised by `keyHmac`, a keyed hash under a master-derived key.
+ */
+export interface SseRecord {
+  mode: 'SSE-S3' | 'SSE-C';
+  account?: string;        // SSE-S3: the account whose scope encrypts (the bucket owner at write)
+  keyMd5?: string;         // SSE-C: base64 MD5 of the customer key, as S3 echoes it
+  keyHmac?: Uint8Array;    // SSE-C: HMAC-SHA256 of the customer key (32 bytes)
 }
 
 /**
@@ -33,7 +53,7 @@ export interface ObjectConfig {
 
 /** One content-defined chunk of an object, in order. */
 export interface ChunkRef {
-  fp: Uint8Array;         // SHA-256 fingerprint of the uncompressed chunk (32 bytes)
+  fp: Uint8Array;         // SHA-256 of the uncompressed chunk, or HMAC-SHA256 under a scope key when encrypted (32 bytes)
   size: number;           // uncompressed size in bytes
 }
 
@@ -47,6 +67,7 @@ export interface ChunkRecord {
   fragmentSize: number;   // bytes per fragment
   refs: number;           // committed manifests and upload parts that reference it
   zeroSinceMs: number;    // when refs last dropped to 0 (0 while referenced); GC waits a grace period
+  encryption?: number;    // absent: plain; 1: fragments hold AES-256-GCM sealed bytes (pipeline/encryption.ts format v1)
 }
 
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
@@ -78,10 +99,11 @@ export interface ObjectRecord {
   userMeta: Record<string, string>;  // x-amz-meta-* without the prefix, lower-case names
   checksum?: ObjectChecksum;
   storageClass: string;
-  inline?: Uint8Array;    // the whole body, for small objects (no chunks then)
+  inline?: Uint8Array;    // the whole body, for small objects (no chunks then); sealed when `sse` is set
   chunks: ChunkRef[];
   parts?: PartInfo[];
   config?: ObjectConfig;
+  sse?: SseRecord;        // server-side encryption (absent: stored in the clear)
 }
 
 export interface UploadRecord {
@@ -97,6 +119,7 @@ export interface UploadRecord {
   storageClass: string;
   checksumAlgorithm?: string;
   checksumType?: ChecksumType;
+  sse?: SseRecord;        // every part is encrypted in this scope; CompleteUpload copies it to the object
 }
 
 export interface PartRecord {

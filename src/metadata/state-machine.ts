@@ -194,6 +194,7 @@ export class StateMachine {
     };
     const composite = upload.checksumAlgorithm ? compositeChecksum(upload.checksumAlgorithm, chosen) : undefined;
     if (composite) object.checksum = composite;
+    if (upload.sse) object.sse = upload.sse; // SSE: the parts were sealed in the upload's scope
     // The chosen parts' references move to the object; parts left out are released.
     const chosenNumbers = new Set(chosen.map((p) => p.partNumber));
     for (const { key, value } of this.t.parts.getRange(this.prefixRange(partPrefix(cmd.uploadId)))) {

@@ -5,6 +5,7 @@
 
 import { ChunkCompressor, CODEC_IDS, codecFromId } from './compression.js';
 import { ErasureCoder } from './erasure.js';
+import { ENCRYPTION_FORMAT_V1, EncryptionError, type ChunkCipher } from './encryption.js';
 import type { DriveRef, StorageClass } from '../placement/index.js';
 import type { ChunkRecord } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
@@ -60,8 +61,11 @@ export class ChunkIO {
   }
 
   /** Stores a new chunk durably on k+m drives; resolves once every fragment is durable. */
-  async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass): Promise<NewChunk> {
-    const { codec, data } = this.compressor.compress(raw);
+  async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass, cipher?: ChunkCipher): Promise<NewChunk> {
+    const compressed = this.compressor.compress(raw);
+    const codec = compressed.codec;
+    // SSE hook: seal after compression (ciphertext does not compress), before erasure coding.
+    const data = cipher ? cipher.seal(fp, CODEC_IDS[codec], compressed.data) : compressed.data;
     const fragments = await this.coder(sc).encode(data);
     const drives = this.placer().place(fp, sc);
     await Promise.all(fragments.map((f, i) => this.io.put(drives[i]!, fragmentId(fp, i), f)));
@@ -73,12 +77,13 @@ export class ChunkIO {
         codec: CODEC_IDS[codec],
         storageClass: sc.name,
         fragmentSize: fragments[0]!.byteLength,
+        ...(cipher ? { encryption: ENCRYPTION_FORMAT_V1 } : {}),
       },
     };
   }
 
   /** Reads a chunk back: the k data fragments first, parity only when one is bad. */
-  async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer> {
+  async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport, cipher?: ChunkCipher): Promise<Buffer> {
     const drives = this.placer().place(fp, sc);
     const n = sc.k + sc.m;
     const frags: (Buffer | null)[] = new Array(n).fill(null);
@@ -94,7 +99,9 @@ export class ChunkIO {
       if (frags[i]) present++;
     }
     if (present < sc.k) throw new ChunkUnreadableError(fp, present, sc.k);
-    const stored = await this.coder(sc).decode(frags, rec.storedSize);
+    let stored = await this.coder(sc).decode(frags, rec.storedSize);
+    // SSE hook: the GCM tag is checked on every read; a wrong key or tampering throws.
+    if (rec.encryption !== undefined) stored = openChunk(fp, rec, stored, cipher);
     return this.compressor.decompress(codecFromId(rec.codec), stored, rec.rawSize);
   }
 
@@ -117,4 +124,10 @@ export class ChunkIO {
     await Promise.all(missing.map((i) => this.io.put(drives[i]!, fragmentId(fp, i), all[i]!, { replace: true })));
     return missing;
   }
+}
+
+function openChunk(fp: Uint8Array, rec: ChunkRecord, stored: Buffer, cipher: ChunkCipher | undefined): Buffer {
+  if (rec.encryption !== ENCRYPTION_FORMAT_V1) throw new EncryptionError('ENCRYPTION_UNKNOWN_FORMAT', `chunk encryption format ${rec.encryption}`);
+  if (!cipher) throw new EncryptionError('ENCRYPTION_KEY_MISSING', 'an encrypted chunk was read without its key');
+  return cipher.open(fp, rec.codec, stored);
 }

@@ -9,6 +9,7 @@ import { Chunker, type ChunkerParams } from './cdc.js';
 import { fingerprintAsync } from './fingerprint.js';
 import { createChecksum, type ChecksumAlgorithm } from './checksums.js';
 import type { ChunkIO } from './chunk-io.js';
+import type { ChunkCipher } from './encryption.js';
 import type { StorageClass } from '../placement/index.js';
 import type { ChunkRecord, ChunkRef } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
@@ -26,6 +27,8 @@ export interface WriteDeps {
 export interface WriteOptions {
   storageClass: StorageClass;
   checksumAlgorithm?: ChecksumAlgorithm;
+  /** SSE: scoped fingerprints and sealed chunks (encryption.ts). The caller seals `inline`. */
+  encryption?: ChunkCipher;
 }
 
 export interface WriteResult {
@@ -52,14 +55,15 @@ export async function writeObjectData(body: AsyncIterable<Uint8Array>, deps: Wri
 
   const processChunk = async (slot: number, raw: Buffer) => {
     // SHA-256 in the thread pool: the event loop keeps MD5 and chunking going meanwhile.
-    const fp = await fingerprintAsync(raw);
+    // SSE hook: an encrypted object's chunk identity is an HMAC under its scope key.
+    const fp = opts.encryption ? opts.encryption.fingerprint(raw) : await fingerprintAsync(raw);
     deps.pin(fp);
     result.pinned.push(fp);
     result.chunks[slot] = { fp, size: raw.byteLength };
     const hex = fp.toString('hex');
     if (deps.lookupChunk(fp) || seenNew.has(hex)) return;
     seenNew.add(hex);
-    result.newChunks.push(await deps.chunkIO.write(fp, raw, opts.storageClass));
+    result.newChunks.push(await deps.chunkIO.write(fp, raw, opts.storageClass, opts.encryption));
   };
   const submit = async (chunks: Buffer[]) => {
     for (const c of chunks) {

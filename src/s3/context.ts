@@ -5,10 +5,13 @@ import type Koa from 'koa';
 import type { PayloadMode } from './auth/types.js';
 import type { ObjectService } from '../gateway/object-service.js';
 import type { MultipartService } from '../gateway/multipart.js';
+import type { SseKeys } from '../gateway/sse.js';
 
 export interface S3Services {
   objects: ObjectService;
   multipart: MultipartService;
+  /** Server-side encryption keys (derived from the master key). */
+  sse: SseKeys;
   region: string;
   now(): number;
 }

@@ -10,6 +10,7 @@ import { readSmallBody } from '../body.js';
 import { parseXml, xmlText } from '../xml.js';
 import { sendXml } from './respond.js';
 import { setChecksumResponse, writeConditions } from './write-checks.js';
+import { setSseResponse } from '../sse-headers.js';
 
 export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -32,6 +33,7 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   });
   const object = await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx));
   setChecksumResponse(ctx, object.checksum);
+  setSseResponse(ctx, object.sse);
   sendXml(ctx, 'CompleteMultipartUploadResult', {
     Location: `/${bucket}/${key}`,
     Bucket: bucket,

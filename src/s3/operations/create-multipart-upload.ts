@@ -7,6 +7,7 @@ import { attributesFromHeaders } from '../object-headers.js';
 import { parseChecksumAlgorithm } from '../../pipeline/checksums.js';
 import { sendXml } from './respond.js';
 import type { ChecksumType } from '../../metadata/records.js';
+import { setSseResponse, writeEncryption } from '../sse-headers.js';
 
 export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -28,7 +29,9 @@ export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
       checksum = { algorithm, type: 'COMPOSITE' };
     }
   }
-  const upload = await ctx.svc.multipart.create(bucket, key, attrs, checksum);
+  const encryption = writeEncryption(ctx, bucket);
+  const upload = await ctx.svc.multipart.create(bucket, key, attrs, checksum, encryption?.record);
+  setSseResponse(ctx, upload.sse);
   if (checksum) {
     ctx.koa.set('x-amz-checksum-algorithm', checksum.algorithm);
     ctx.koa.set('x-amz-checksum-type', checksum.type);

@@ -10,6 +10,7 @@ import { checkOwner } from './access.js';
 import { applyResponseOverrides, checkReadPreconditions, parseRange, setObjectHeaders, type ByteRange } from '../object-headers.js';
 import type { ObjectRecord } from '../../metadata/records.js';
 import { limits } from '../../limits.js';
+import { readEncryption, setSseResponse } from '../sse-headers.js';
 
 function partRange(o: ObjectRecord, partNumberRaw: string): ByteRange {
   if (!/^\d+$/.test(partNumberRaw)) throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
@@ -31,12 +32,14 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   checkOwner(ctx, bucket);
   const o = ctx.svc.objects.getObject(bucket, key);
+  const encryption = readEncryption(ctx, o);
   checkReadPreconditions(ctx.koa.req.headers, o, ctx.svc.now());
   const partNumber = ctx.query.get('partNumber');
   const rangeHeader = header(ctx, 'range');
   if (partNumber !== null && rangeHeader !== undefined) throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
   const range = partNumber !== null ? partRange(o, partNumber) : parseRange(rangeHeader, o.size);
   setObjectHeaders(ctx.koa, o, header(ctx, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && !range);
+  setSseResponse(ctx, o.sse);
   applyResponseOverrides(ctx.koa, ctx.query);
   const start = range?.start ?? 0;
   const end = range?.endExclusive ?? o.size;
@@ -49,13 +52,13 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   ctx.koa.length = end - start;
   // HEAD: koa sends the headers with no body when none is set.
   if (!withBody) return;
-  if (o.inline) {
+  if (o.inline && !o.sse) {
     // Small bodies live in the manifest: hand koa the bytes, no stream machinery.
     ctx.koa.body = Buffer.from(o.inline.buffer, o.inline.byteOffset + start, end - start);
     return;
   }
   // Read the first piece before sending headers, so a missing chunk is a clean error.
-  const it = ctx.svc.objects.read(o, start, end);
+  const it = ctx.svc.objects.read(o, start, end, encryption);
   const first = await it.next();
   async function* rest() {
     if (!first.done) yield first.value;

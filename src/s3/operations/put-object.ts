@@ -9,6 +9,7 @@ import { sendEmpty } from './respond.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { objectBody } from '../body.js';
 import { bodyChecks, writeConditions, setChecksumResponse } from './write-checks.js';
+import { setSseResponse, writeEncryption } from '../sse-headers.js';
 
 export async function putObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -17,15 +18,17 @@ export async function putObject(ctx: S3Ctx): Promise<void> {
   const attrs = attributesFromHeaders(headers, caller(ctx));
   const conditions = writeConditions(ctx);
   const checks = bodyChecks(ctx);
+  const encryption = writeEncryption(ctx, bucket);
   const body = objectBody(ctx, limits.putObjectSizeBytesMax);
   const object = await ctx.svc.objects.putObject(
     bucket,
     key,
     attrs,
-    { data: body.stream, checksumAlgorithm: checks.algorithm, verify: (w) => checks.verify(w, body.verifier) },
+    { data: body.stream, checksumAlgorithm: checks.algorithm, verify: (w) => checks.verify(w, body.verifier), ...(encryption ? { encryption } : {}) },
     conditions,
   );
   ctx.koa.set('ETag', `"${object.etag}"`);
   setChecksumResponse(ctx, object.checksum);
+  setSseResponse(ctx, object.sse);
   sendEmpty(ctx, 200);
 }
