@@ -23,6 +23,9 @@ import { uploadPartCopy } from './operations/upload-part-copy.js';
 import { completeMultipartUpload } from './operations/complete-multipart-upload.js';
 import { abortMultipartUpload } from './operations/abort-multipart-upload.js';
 import { listParts } from './operations/list-parts.js';
+import { putBucketEncryption } from './operations/put-bucket-encryption.js';
+import { getBucketEncryption } from './operations/get-bucket-encryption.js';
+import { deleteBucketEncryption } from './operations/delete-bucket-encryption.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -41,6 +44,9 @@ const routes: Route[] = [
 
   { name: 'GetBucketLocation', method: 'GET', level: 'bucket', query: ['location'], op: getBucketLocation },
   { name: 'GetBucketVersioning', method: 'GET', level: 'bucket', query: ['versioning'], op: getBucketVersioning },
+  { name: 'GetBucketEncryption', method: 'GET', level: 'bucket', query: ['encryption'], op: getBucketEncryption },
+  { name: 'PutBucketEncryption', method: 'PUT', level: 'bucket', query: ['encryption'], op: putBucketEncryption },
+  { name: 'DeleteBucketEncryption', method: 'DELETE', level: 'bucket', query: ['encryption'], op: deleteBucketEncryption },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
   { name: 'ListObjectsV2', method: 'GET', level: 'bucket', query: ['list-type'], op: listObjectsV2 },
   { name: 'ListObjects', method: 'GET', level: 'bucket', op: listObjects },

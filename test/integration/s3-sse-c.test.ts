@@ -3,7 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
@@ -19,6 +19,7 @@ import {
 import { errorOf } from '../support/errors.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { randomBytesSeeded, streamToBuffer } from '../support/bytes.js';
+import { samples, windowsFound, withHeaders } from '../support/sse.js';
 
 const MiB = 1024 * 1024;
 // The keys of Ceph s3-tests' SSE-C tests.
@@ -27,53 +28,6 @@ const MD5_A = 'DWygnHRtgiJ77HCm+1rvHw==';
 const KEY_B = '6b+WOZ1T3cqZMxgThRcXAQBrS5mXKdDUphvpxptl9/4=';
 const sseA = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: KEY_A } as const;
 const sseB = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: KEY_B } as const;
-
-/** Overrides raw request headers after the SDK computed its own (for malformed SSE-C headers). */
-export function withHeaders<C extends { middlewareStack: { add: (...a: never[]) => unknown } }>(cmd: C, headers: Record<string, string | undefined>): C {
-  const add = cmd.middlewareStack.add as unknown as (mw: unknown, opts: unknown) => void;
-  add(
-    (next: (a: unknown) => unknown) => async (args: { request: { headers: Record<string, string> } }) => {
-      for (const [k, v] of Object.entries(headers)) {
-        if (v === undefined) delete args.request.headers[k];
-        else args.request.headers[k] = v;
-      }
-      return next(args);
-    },
-    { step: 'build', priority: 'low' },
-  );
-  return cmd;
-}
-
-/** Every file under `dir`, recursively. */
-export function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
-
-/** How many of `windows` occur in any file under `dirs`. */
-export function windowsFound(dirs: string[], windows: Buffer[]): number {
-  const found = new Set<number>();
-  for (const dir of dirs) {
-    for (const f of filesUnder(dir)) {
-      const bytes = readFileSync(f);
-      windows.forEach((w, i) => {
-        if (bytes.indexOf(w) >= 0) found.add(i);
-      });
-    }
-  }
-  return found.size;
-}
-
-/** 32-byte samples spread over `data`. */
-export function samples(data: Buffer, n = 16): Buffer[] {
-  const step = Math.floor((data.byteLength - 32) / n);
-  return Array.from({ length: n }, (_, i) => data.subarray(i * step, i * step + 32));
-}
 
 describe('SSE-C', () => {
   let t: TestServer;
