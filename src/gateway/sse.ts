@@ -24,6 +24,14 @@ export class SseKeys {
     return { record: { mode: 'SSE-S3', account }, cipher: this.ring.sseS3Scope(account) };
   }
 
+  /** SSE-KMS without a KMS: sealed under a master-derived key named by (account, key id). */
+  sseKms(account: string, kmsKeyId: string | undefined): ObjectEncryption {
+    return {
+      record: { mode: 'SSE-KMS', account, ...(kmsKeyId !== undefined ? { kmsKeyId } : {}) },
+      cipher: this.ring.sseKmsScope(account, kmsKeyId ?? ''),
+    };
+  }
+
   /** SSE-C: sealed in the scope of the customer key; only its MD5 and keyed hash are kept. */
   sseC(customerKey: Uint8Array, keyMd5: string): ObjectEncryption {
     return {
@@ -40,6 +48,7 @@ export class SseKeys {
   /** The cipher to read an SSE-S3 object (SSE-C objects need customerKeyMatches first). */
   readCipher(record: SseRecord, customerKey?: Uint8Array): ScopeCipher {
     if (record.mode === 'SSE-S3') return this.ring.sseS3Scope(record.account ?? '');
+    if (record.mode === 'SSE-KMS') return this.ring.sseKmsScope(record.account ?? '', record.kmsKeyId ?? '');
     if (!customerKey) throw new Error('an SSE-C object needs its customer key');
     return this.ring.sseCScope(customerKey);
   }
@@ -50,5 +59,6 @@ export function sameScope(a: SseRecord | undefined, b: SseRecord | undefined): b
   if (!a || !b) return !a && !b;
   if (a.mode !== b.mode) return false;
   if (a.mode === 'SSE-S3') return a.account === b.account;
+  if (a.mode === 'SSE-KMS') return a.account === b.account && (a.kmsKeyId ?? '') === (b.kmsKeyId ?? '');
   return a.keyHmac !== undefined && b.keyHmac !== undefined && Buffer.compare(Buffer.from(a.keyHmac), Buffer.from(b.keyHmac)) === 0;
 }

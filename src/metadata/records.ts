@@ -27,7 +27,7 @@ export interface BucketConfig {
 /** PutBucketEncryption's default rule (s3/operations/put-bucket-encryption.ts). */
 export interface BucketEncryption {
   sseAlgorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
-  kmsMasterKeyId?: string;   // echoed back; there is no KMS, aws:kms writes are sealed as SSE-S3
+  kmsMasterKeyId?: string;   // aws:kms: the built-in key the default writes with (absent: the account's default key)
   bucketKeyEnabled?: boolean;
 }
 
@@ -37,8 +37,9 @@ export interface BucketEncryption {
  * recognised by `keyHmac`, a keyed hash under a master-derived key.
  */
 export interface SseRecord {
-  mode: 'SSE-S3' | 'SSE-C';
-  account?: string;        // SSE-S3: the account whose scope encrypts (the bucket owner at write)
+  mode: 'SSE-S3' | 'SSE-KMS' | 'SSE-C';
+  account?: string;        // SSE-S3, SSE-KMS: the account whose scope encrypts (the bucket owner at write)
+  kmsKeyId?: string;       // SSE-KMS: the key id (built-in, master-derived keys; absent: the account's default)
   keyMd5?: string;         // SSE-C: base64 MD5 of the customer key, as S3 echoes it
   keyHmac?: Uint8Array;    // SSE-C: HMAC-SHA256 of the customer key (32 bytes)
 }

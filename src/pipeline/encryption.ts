@@ -5,6 +5,7 @@
 // Key hierarchy (HKDF-SHA256 everywhere; every `info` string names its purpose, so no two
 // uses ever share a key):
 //   master (32 B) ──► SSE-S3 scope key of an account   info "tessera/v1/sse-s3/scope\0<account>"
+//                 ──► SSE-KMS scope key                  info "tessera/v1/sse-kms/scope\0<account>\0<key id>"
 //                 ──► SSE-C salt                         info "tessera/v1/sse-c/salt"
 //                 ──► SSE-C key verifier key             info "tessera/v1/sse-c/verifier"
 //   customer key ──(salt = SSE-C salt)──► SSE-C scope key info "tessera/v1/sse-c/scope"
@@ -163,6 +164,14 @@ export class KeyRing {
   /** The SSE-S3 scope of `account`: its objects deduplicate with each other only. */
   sseS3Scope(account: string): ScopeCipher {
     return new ScopeCipher(hkdf(this.master, Buffer.alloc(0), `tessera/v1/sse-s3/scope\0${account}`, 32));
+  }
+
+  /**
+   * The SSE-KMS scope of (account, key id): Tessera's built-in stand-in for a KMS, where a
+   * key id names a key derived from the master key ('' is the account's default key).
+   */
+  sseKmsScope(account: string, keyId: string): ScopeCipher {
+    return new ScopeCipher(hkdf(this.master, Buffer.alloc(0), `tessera/v1/sse-kms/scope\0${account}\0${keyId}`, 32));
   }
 
   /** The SSE-C scope of one customer key. */

@@ -7,16 +7,17 @@
 // - SSE-C over plain HTTP is accepted (AWS requires HTTPS); put Tessera behind TLS.
 // - A GET/HEAD with the wrong SSE-C key answers 400 InvalidArgument, as Ceph RGW and the
 //   s3-tests suite expect (test_encryption_sse_c_other_key); AWS answers 403 AccessDenied.
-// - x-amz-server-side-encryption: aws:kms (and aws:kms:dsse) on a write is 501 NotImplemented:
-//   there is no KMS. A bucket default of aws:kms is stored and echoed, and its writes are
-//   sealed as SSE-S3 (they answer x-amz-server-side-encryption: AES256), so such a bucket
-//   stays writable and encrypted at rest.
+// - There is no external KMS. aws:kms uses built-in keys derived from the master key, one per
+//   (account, key id); an explicit aws:kms needs a key id (AWS would use its aws/s3 key; RGW
+//   and s3-tests refuse), a bucket default without one uses the account's default key.
+//   aws:kms:dsse is 501 NotImplemented.
 // - Objects are not encrypted unless asked (explicitly or by the bucket default); AWS
 //   applies SSE-S3 to every new object since 2023.
 
 import { createHash } from 'node:crypto';
 import { header, type S3Ctx } from './context.js';
 import { S3Error } from './errors.js';
+import { limits } from '../limits.js';
 import type { ObjectEncryption } from '../gateway/sse.js';
 import type { ChunkCipher } from '../pipeline/encryption.js';
 import type { ObjectRecord, SseRecord, UploadRecord } from '../metadata/records.js';
@@ -66,10 +67,16 @@ export function writeEncryption(ctx: S3Ctx, bucket: string): ObjectEncryption | 
   if (c) return ctx.svc.sse.sseC(c.key, c.keyMd5);
   const owner = () => ctx.svc.objects.getBucket(bucket).owner;
   if (sse === 'AES256') return ctx.svc.sse.sseS3(owner());
-  if (sse === 'aws:kms' || sse === 'aws:kms:dsse') throw new S3Error('NotImplemented', 'SSE-KMS needs a key management service, which Tessera does not have; use AES256 (SSE-S3) or SSE-C.');
+  if (sse === 'aws:kms') {
+    if (!kmsKeyId) throw new S3Error('InvalidArgument', 'Server Side Encryption with KMS managed key requires HTTP header x-amz-server-side-encryption-aws-kms-key-id');
+    if (Buffer.byteLength(kmsKeyId) > limits.kmsKeyIdBytesMax) throw new S3Error('InvalidArgument', 'The KMS key id is too long.');
+    return ctx.svc.sse.sseKms(owner(), kmsKeyId);
+  }
+  if (sse === 'aws:kms:dsse') throw new S3Error('NotImplemented', 'Dual-layer SSE-KMS is not implemented; use AES256, aws:kms or SSE-C.');
   if (sse !== undefined) throw new S3Error('InvalidArgument', 'The encryption method specified is not supported');
-  // The bucket default: AES256, and aws:kms sealed the same way (see the header comment).
-  if (ctx.svc.objects.bucketConfig(bucket, 'encryption')) return ctx.svc.sse.sseS3(owner());
+  const dflt = ctx.svc.objects.bucketConfig(bucket, 'encryption');
+  if (dflt?.sseAlgorithm === 'aws:kms') return ctx.svc.sse.sseKms(owner(), dflt.kmsMasterKeyId);
+  if (dflt) return ctx.svc.sse.sseS3(owner());
   return undefined;
 }
 
@@ -110,6 +117,11 @@ export function setSseResponse(ctx: S3Ctx, sse: SseRecord | undefined): void {
   if (!sse) return;
   if (sse.mode === 'SSE-S3') {
     ctx.koa.set(SSE, 'AES256');
+    return;
+  }
+  if (sse.mode === 'SSE-KMS') {
+    ctx.koa.set(SSE, 'aws:kms');
+    if (sse.kmsKeyId !== undefined) ctx.koa.set(KMS_KEY_ID, sse.kmsKeyId);
     return;
   }
   ctx.koa.set(OWN + C_ALG, 'AES256');

@@ -52,9 +52,10 @@ describe('SSE-S3 and bucket default encryption', () => {
     assert.equal(plain.ServerSideEncryption, undefined);
   });
 
-  test('invalid SSE request headers: aws:kms → 501, AES256 with a KMS key id → 400, a misspelt method → 400, a key id alone → 400', async () => {
+  test('invalid SSE request headers: aws:kms without a key id → 400, aws:kms:dsse → 501, AES256 with a KMS key id → 400, a misspelt method → 400, a key id alone → 400', async () => {
     const put = (h: Record<string, string>) => errorOf(t.client.send(withHeaders(new PutObjectCommand({ Bucket: 's3e', Key: 'bad', Body: 'x' }), h)));
-    assert.deepEqual(await put({ 'x-amz-server-side-encryption': 'aws:kms' }), { name: 'NotImplemented', status: 501 });
+    assert.deepEqual(await put({ 'x-amz-server-side-encryption': 'aws:kms' }), { name: 'InvalidArgument', status: 400 });
+    assert.deepEqual(await put({ 'x-amz-server-side-encryption': 'aws:kms:dsse' }), { name: 'NotImplemented', status: 501 });
     assert.deepEqual(await put({ 'x-amz-server-side-encryption': 'AES256', 'x-amz-server-side-encryption-aws-kms-key-id': 'k' }), { name: 'InvalidArgument', status: 400 });
     assert.deepEqual(await put({ 'x-amz-server-side-encryption': 'aes:kms' }), { name: 'InvalidArgument', status: 400 });
     assert.deepEqual(await put({ 'x-amz-server-side-encryption-aws-kms-key-id': 'k' }), { name: 'InvalidArgument', status: 400 });
@@ -102,7 +103,26 @@ describe('SSE-S3 and bucket default encryption', () => {
     assert.ok(again.body.equals(secret));
   });
 
-  test('an aws:kms default is stored and echoed, and its writes are sealed as SSE-S3', async () => {
+  test('aws:kms with a key id: built-in key, aws:kms and the key id echoed on PUT, GET and HEAD; no key needed to read', async () => {
+    const body = randomBytesSeeded(300 * 1024, 75);
+    const put = await t.client.send(new PutObjectCommand({ Bucket: 's3e', Key: 'kms', Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'testkey-1' }));
+    assert.equal(put.ServerSideEncryption, 'aws:kms');
+    assert.equal(put.SSEKMSKeyId, 'testkey-1');
+    const got = await t.client.send(new GetObjectCommand({ Bucket: 's3e', Key: 'kms' }));
+    assert.equal(got.ServerSideEncryption, 'aws:kms');
+    assert.equal(got.SSEKMSKeyId, 'testkey-1');
+    assert.ok((await streamToBuffer(got.Body)).equals(body));
+    const head = await t.client.send(new HeadObjectCommand({ Bucket: 's3e', Key: 'kms' }));
+    assert.equal(head.SSEKMSKeyId, 'testkey-1');
+    // Another key id is another dedup scope: the same bytes are stored again.
+    const u0 = t.server.objects.stats().uniqueBytes;
+    await t.client.send(new PutObjectCommand({ Bucket: 's3e', Key: 'kms2', Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'testkey-2' }));
+    assert.equal(t.server.objects.stats().uniqueBytes - u0, body.byteLength);
+    await t.client.send(new PutObjectCommand({ Bucket: 's3e', Key: 'kms3', Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'testkey-1' }));
+    assert.equal(t.server.objects.stats().uniqueBytes - u0, body.byteLength, 'same key id: deduplicated');
+  });
+
+  test('an aws:kms default is stored and echoed, and its writes use its key id', async () => {
     await t.client.send(
       new PutBucketEncryptionCommand({
         Bucket: 'kms',
@@ -115,7 +135,8 @@ describe('SSE-S3 and bucket default encryption', () => {
     assert.equal(rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID, 'fool-me-again');
     assert.equal(rule?.BucketKeyEnabled, true);
     const put = await t.client.send(new PutObjectCommand({ Bucket: 'kms', Key: 'k', Body: 'hello' }));
-    assert.equal(put.ServerSideEncryption, 'AES256');
+    assert.equal(put.ServerSideEncryption, 'aws:kms');
+    assert.equal(put.SSEKMSKeyId, 'fool-me-again');
     assert.equal((await getBody('kms', 'k')).body.toString(), 'hello');
   });
 

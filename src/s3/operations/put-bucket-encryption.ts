@@ -1,10 +1,10 @@
 // PutBucketEncryption — https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketEncryption.html
 // The bucket's default encryption: new objects written without SSE headers are sealed with
-// SSE-S3. Stored as BucketConfig.encryption through PutBucketConfig.
-// Differences from AWS: there is no KMS. SSEAlgorithm aws:kms (and aws:kms:dsse) is accepted
-// and echoed with its KMSMasterKeyID, and objects written under it are sealed with SSE-S3
-// (as MinIO and RGW do without a KMS); they report x-amz-server-side-encryption: AES256.
-// BlockedEncryptionTypes is not supported (SSE-C is always allowed).
+// SSE-S3 (AES256) or SSE-KMS (aws:kms). Stored as BucketConfig.encryption through PutBucketConfig.
+// Differences from AWS: there is no external KMS; aws:kms seals under built-in keys derived
+// from the master key, one per (account, KMSMasterKeyID), see docs/encryption.md.
+// aws:kms:dsse is 501 NotImplemented. BlockedEncryptionTypes is not supported (SSE-C is
+// always allowed).
 
 import { requireBucket, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
@@ -15,7 +15,7 @@ import { parseXml, xmlText } from '../xml.js';
 import { sendEmpty } from './respond.js';
 import type { BucketEncryption } from '../../metadata/records.js';
 
-const ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
+const ALGORITHMS = new Set(['AES256', 'aws:kms']);
 
 export function parseEncryptionConfiguration(body: string): BucketEncryption {
   const doc = parseXml(body, ['ServerSideEncryptionConfiguration.Rule']);
@@ -29,6 +29,7 @@ export function parseEncryptionConfiguration(body: string): BucketEncryption {
   if (!apply || typeof apply !== 'object') throw new S3Error('MalformedXML');
   const algorithm = xmlText(apply['SSEAlgorithm'])?.trim();
   if (algorithm === undefined) throw new S3Error('MalformedXML');
+  if (algorithm === 'aws:kms:dsse') throw new S3Error('NotImplemented', 'Dual-layer SSE-KMS is not implemented.');
   if (!ALGORITHMS.has(algorithm)) throw new S3Error('InvalidArgument', 'The SSEAlgorithm is not valid; use AES256 or aws:kms.');
   const kmsKeyId = xmlText(apply['KMSMasterKeyID'])?.trim();
   if (kmsKeyId !== undefined && algorithm === 'AES256') {

@@ -55,6 +55,15 @@ test('SSE-S3 scope: known fingerprint, sealed chunk and sealed inline body', () 
   assert.deepEqual(s.openInline(inline), DATA);
 });
 
+test('SSE-KMS scope: known fingerprint; another key id or account is another scope', () => {
+  const ring = new KeyRing(MASTER);
+  const fp = ring.sseKmsScope('acct', 'testkey-1').fingerprint(DATA);
+  assert.equal(fp.toString('hex'), 'a22c7af4f9c4d40343482368ecc41d291c42e80ef144e7482a75677201ab41be');
+  assert.notDeepEqual(ring.sseKmsScope('acct', 'testkey-2').fingerprint(DATA), fp);
+  assert.notDeepEqual(ring.sseKmsScope('other', 'testkey-1').fingerprint(DATA), fp);
+  assert.notDeepEqual(ring.sseS3Scope('acct').fingerprint(DATA), fp);
+});
+
 test('SSE-C scope: known fingerprint, sealed chunk, inline body and key verifier', () => {
   const ring = new KeyRing(MASTER);
   assert.equal(createHash('md5').update(CUSTOMER).digest('base64'), 'DWygnHRtgiJ77HCm+1rvHw==');
