@@ -163,14 +163,20 @@ describe('SSE-C', () => {
     const src = { CopySourceSSECustomerAlgorithm: 'AES256', CopySourceSSECustomerKey: KEY_A } as const;
     const p1 = await t.client.send(new UploadPartCopyCommand({ ...common, PartNumber: 1, ...src, ...sseB }));
     const p2 = await t.client.send(new UploadPartCopyCommand({ ...common, PartNumber: 2, CopySourceRange: 'bytes=0-99', ...src, ...sseB }));
-    await t.client.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucket,
-        Key: 'upc',
-        UploadId,
-        MultipartUpload: { Parts: [{ ETag: p1.CopyPartResult!.ETag!, PartNumber: 1 }, { ETag: p2.CopyPartResult!.ETag!, PartNumber: 2 }] },
-      }),
-    );
+    const complete = (sse: object) =>
+      t.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: 'upc',
+          UploadId,
+          MultipartUpload: { Parts: [{ ETag: p1.CopyPartResult!.ETag!, PartNumber: 1 }, { ETag: p2.CopyPartResult!.ETag!, PartNumber: 2 }] },
+          ...sse,
+        }),
+      );
+    // Complete of an SSE-C upload needs the upload's key, as s3-tests expects.
+    assert.equal((await errorOf(complete({}))).status, 400);
+    assert.equal((await errorOf(complete(sseA))).status, 400);
+    await complete(sseB);
     const got = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'upc', ...sseB }));
     assert.ok((await streamToBuffer(got.Body)).equals(Buffer.concat([body, body.subarray(0, 100)])));
   });
