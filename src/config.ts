@@ -24,6 +24,8 @@ export interface TesseraConfig {
   /** How often lifecycle rules are applied, and the length of a lifecycle day (shorter only for tests). */
   lifecycle: { intervalMs: number; dayMs: number };
   logLevel: string;
+  /** SSE master key (base64, 32 bytes); empty: TESSERA_MASTER_KEY, else <data>/master-key.json. */
+  encryption: { masterKeyBase64: string };
 }
 
 export const defaultConfig: TesseraConfig = {
@@ -39,6 +41,7 @@ export const defaultConfig: TesseraConfig = {
   scrub: { intervalMs: limits.scrubIntervalMs, bytesPerSecondMax: limits.scrubBytesPerSecondMax },
   lifecycle: { intervalMs: limits.lifecycleIntervalMs, dayMs: limits.lifecycleDayMs },
   logLevel: 'info',
+  encryption: { masterKeyBase64: '' },
 };
 
 export class ConfigError extends Error {

@@ -6,6 +6,8 @@ export const limits = Object.freeze({
   // S3 object keys and metadata (AWS: key ≤ 1024 bytes UTF-8, user metadata ≤ 2 KB).
   keyLengthBytesMax: 1024,
   userMetadataBytesMax: 2048,
+  /** KMSMasterKeyID of PutBucketEncryption (an ARN or alias; stored and echoed only). */
+  kmsKeyIdBytesMax: 2048,
   bucketNameLengthMin: 3,
   bucketNameLengthMax: 63,
   bucketsPerAccountMax: 10_000,

@@ -13,6 +13,8 @@ import { openMetaTables } from './index/meta-db.js';
 import { StateMachine } from './metadata/state-machine.js';
 import { loadRootCredentials, type RootCredentials } from './metadata/credentials.js';
 import { UserDirectory } from './metadata/users.js';
+import { loadMasterKey } from './metadata/master-key.js';
+import { SseKeys } from './gateway/sse.js';
 import { FragmentStore } from './storage/fragment-store.js';
 import { Placer, fragmentCount, singleNodeMap, storageClassByName } from './placement/index.js';
 import { ChunkIO, type FragmentIO } from './pipeline/chunk-io.js';
@@ -60,6 +62,8 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
   const dataDir = config.dataDir;
   mkdirSync(join(dataDir, 'meta'), { recursive: true });
   const credentials = loadRootCredentials(dataDir, env);
+  // SSE master key: loaded before anything is served; never logged.
+  const sse = new SseKeys(loadMasterKey(dataDir, config.encryption.masterKeyBase64, env).key);
   const tables = openMetaTables(join(dataDir, 'meta'));
   const stateMachine = new StateMachine(tables);
   const drives: FragmentStore[] = [];
@@ -140,7 +144,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     () => objects.stats().objects,
   );
   const s3App = createS3App({
-    services: { objects, multipart, region: config.region, now: () => Date.now(), accounts: users },
+    services: { objects, multipart, sse, region: config.region, now: () => Date.now(), accounts: users },
     credentials: (ak) => users.byAccessKey(ak),
     domains: config.domains,
     logger,

@@ -3,7 +3,7 @@
 
 import type { WriteConditions } from '../metadata/commands.js';
 import { MetadataError } from '../metadata/errors.js';
-import type { ChecksumType, ObjectChecksum, ObjectRecord, PartRecord, UploadRecord } from '../metadata/records.js';
+import type { ChecksumType, ObjectChecksum, ObjectRecord, PartRecord, SseRecord, UploadRecord } from '../metadata/records.js';
 import { uploadChecksum } from './upload-checksum.js';
 import { partKey, partPrefix, prefixEnd, uploadKey } from '../index/keys.js';
 import { bodyChecksum, type ObjectAttributes, type ObjectService, type PutBody } from './object-service.js';
@@ -22,6 +22,7 @@ export class MultipartService {
     key: string,
     attrs: ObjectAttributes,
     checksum?: { algorithm: ChecksumAlgorithm; type: ChecksumType },
+    sse?: SseRecord,
   ): Promise<UploadRecord> {
     this.objects.getBucket(bucket);
     const upload: UploadRecord = {
@@ -38,6 +39,7 @@ export class MultipartService {
       ...(attrs.config ? { config: attrs.config } : {}),
       ...(checksum ? { checksumAlgorithm: checksum.algorithm, checksumType: checksum.type } : {}),
       ...(attrs.tagging ? { tagging: attrs.tagging } : {}),
+      ...(sse ? { sse } : {}),
     };
     await this.deps.stateMachine.apply({ type: 'CreateUpload', upload });
     return upload;
@@ -68,7 +70,7 @@ export class MultipartService {
       };
       let newChunks = written.newChunks;
       if (written.inline && written.inline.byteLength > 0) {
-        const stored = await this.storeInlineAsChunk(written.inline, upload.storageClass, (fp) => {
+        const stored = await this.storeInlineAsChunk(written.inline, upload.storageClass, body, (fp) => {
           this.deps.pins.pin(fp);
           pinnedSmall.push(fp);
         });
@@ -85,7 +87,7 @@ export class MultipartService {
   }
 
   /** A small part still needs chunks (objects assembled from parts have no inline body). */
-  private async storeInlineAsChunk(data: Buffer, storageClass: string, pin: (fp: Uint8Array) => void) {
+  private async storeInlineAsChunk(data: Buffer, storageClass: string, body: PutBody, pin: (fp: Uint8Array) => void) {
     const one = async function* () {
       yield data;
     };
@@ -100,7 +102,7 @@ export class MultipartService {
         inlineBytesMax: -1,
         windowChunks: 1,
       },
-      { storageClass: this.objects.storageClass(storageClass) },
+      { storageClass: this.objects.storageClass(storageClass), ...(body.encryption ? { encryption: body.encryption.cipher } : {}) },
     );
   }
 

@@ -23,6 +23,8 @@ import { findVersion, newestVersion, type DeleteOutcome } from '../metadata/vers
 import type { PinSet } from './pins.js';
 import { limits } from '../limits.js';
 import type { UploadRecord } from '../metadata/records.js';
+import type { ChunkCipher } from '../pipeline/encryption.js';
+import type { ObjectEncryption } from './sse.js';
 
 export interface ObjectServiceDeps {
   tables: MetaTables;
@@ -57,6 +59,8 @@ export interface PutBody {
    * the checksum the client sent and the payload verifier checked, if any.
    */
   verify?(written: WriteResult): BodyChecksum | undefined;
+  /** SSE: seal the body in this scope (gateway/sse.ts). */
+  encryption?: ObjectEncryption;
 }
 
 export interface BodyChecksum {
@@ -166,14 +170,15 @@ export class ObjectService {
     return newestVersion(new Txn(this.t), bucket, key);
   }
 
-  /** Streams bytes [start, endExclusive) of `object`. */
-  read(object: Pick<ObjectRecord, 'chunks' | 'inline'>, start: number, endExclusive: number): AsyncGenerator<Buffer> {
+  /** Streams bytes [start, endExclusive) of `object` (`encryption`: the cipher of an SSE object). */
+  read(object: Pick<ObjectRecord, 'chunks' | 'inline'>, start: number, endExclusive: number, encryption?: ChunkCipher): AsyncGenerator<Buffer> {
     return readObjectRange(object, start, endExclusive, {
       chunkIO: this.deps.chunkIO,
       lookupChunk: (fp) => this.lookupChunk(fp),
       storageClass: (name) => storageClassByName(name),
       prefetchChunks: limits.chunksInFlightPerRequestMax,
       onDamaged: this.deps.onDamaged,
+      ...(encryption ? { encryption } : {}),
     });
   }
 
@@ -198,7 +203,7 @@ export class ObjectService {
           inlineBytesMax: limits.inlineObjectBytesMax,
           windowChunks: limits.chunksInFlightPerRequestMax,
         },
-        { storageClass, checksumAlgorithm: body.checksumAlgorithm },
+        { storageClass, checksumAlgorithm: body.checksumAlgorithm, ...(body.encryption ? { encryption: body.encryption.cipher } : {}) },
       );
       const verifiedChecksum = body.verify?.(written);
       return verifiedChecksum ? { ...written, verifiedChecksum } : written;
@@ -238,7 +243,8 @@ export class ObjectService {
         storageClass: sc.name,
         chunks: written.chunks,
         ...(attrs.config || attrs.tagging ? { config: { ...attrs.config, ...(attrs.tagging ? { tagging: attrs.tagging } : {}) } } : {}),
-        ...(written.inline ? { inline: written.inline } : {}),
+        ...(written.inline ? { inline: body.encryption ? body.encryption.cipher.sealInline(written.inline) : written.inline } : {}),
+        ...(body.encryption ? { sse: body.encryption.record } : {}),
         ...(checksum ? { checksum: { algorithm: checksum.algorithm, value: checksum.base64, type: 'FULL_OBJECT' as const } } : {}),
       };
       return await this.commit({ type: 'PutObject', object, newChunks: written.newChunks, conditions, nowMs: object.lastModifiedMs, versionNonce: versionNonce() });

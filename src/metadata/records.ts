@@ -33,6 +33,7 @@ export interface BucketConfig {
   policy?: string;              // the bucket policy JSON as accepted (validated, ≤ 20 KB)
   publicAccessBlock?: PublicAccessBlock;
   ownershipControls?: ObjectOwnership;
+  encryption?: BucketEncryption;
 }
 
 /**
@@ -72,6 +73,26 @@ export interface ObjectLockConfig {
 export interface ObjectRetention {
   mode: RetentionMode;
   retainUntilMs: number;
+}
+
+/** PutBucketEncryption's default rule (s3/operations/put-bucket-encryption.ts). */
+export interface BucketEncryption {
+  sseAlgorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse';
+  kmsMasterKeyId?: string;   // aws:kms: the built-in key the default writes with (absent: the account's default key)
+  bucketKeyEnabled?: boolean;
+}
+
+/**
+ * How an object (or an upload's parts) is encrypted at rest (pipeline/encryption.ts). Never
+ * holds key material: SSE-S3 keys derive from the master key and `account`; SSE-C keys are
+ * recognised by `keyHmac`, a keyed hash under a master-derived key.
+ */
+export interface SseRecord {
+  mode: 'SSE-S3' | 'SSE-KMS' | 'SSE-C';
+  account?: string;        // SSE-S3, SSE-KMS: the account whose scope encrypts (the bucket owner at write)
+  kmsKeyId?: string;       // SSE-KMS: the key id (built-in, master-derived keys; absent: the account's default)
+  keyMd5?: string;         // SSE-C: base64 MD5 of the customer key, as S3 echoes it
+  keyHmac?: Uint8Array;    // SSE-C: HMAC-SHA256 of the customer key (32 bytes)
 }
 
 /** One CORSRule as PutBucketCors validated it (src/s3/cors.ts). */
@@ -118,7 +139,7 @@ export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | '
 
 /** One content-defined chunk of an object, in order. */
 export interface ChunkRef {
-  fp: Uint8Array;         // SHA-256 fingerprint of the uncompressed chunk (32 bytes)
+  fp: Uint8Array;         // SHA-256 of the uncompressed chunk, or HMAC-SHA256 under a scope key when encrypted (32 bytes)
   size: number;           // uncompressed size in bytes
 }
 
@@ -132,6 +153,7 @@ export interface ChunkRecord {
   fragmentSize: number;   // bytes per fragment
   refs: number;           // committed manifests and upload parts that reference it
   zeroSinceMs: number;    // when refs last dropped to 0 (0 while referenced); GC waits a grace period
+  encryption?: number;    // absent: plain; 1: fragments hold AES-256-GCM sealed bytes (pipeline/encryption.ts format v1)
 }
 
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
@@ -163,7 +185,7 @@ export interface ObjectRecord {
   userMeta: Record<string, string>;  // x-amz-meta-* without the prefix, lower-case names
   checksum?: ObjectChecksum;
   storageClass: string;
-  inline?: Uint8Array;    // the whole body, for small objects (no chunks then)
+  inline?: Uint8Array;    // the whole body, for small objects (no chunks then); sealed when `sse` is set
   chunks: ChunkRef[];
   parts?: PartInfo[];
   config?: ObjectConfig;
@@ -175,6 +197,7 @@ export interface ObjectRecord {
   versionId?: string;
   /** A delete marker (size 0, no chunks, no body); never stored in `objects`. */
   deleteMarker?: true;
+  sse?: SseRecord;        // server-side encryption (absent: stored in the clear)
 }
 
 export interface UploadRecord {
@@ -192,6 +215,7 @@ export interface UploadRecord {
   checksumType?: ChecksumType;
   tagging?: Record<string, string>;  // x-amz-tagging of CreateMultipartUpload, the object's tags on completion
   config?: ObjectConfig;  // settings the completed object starts with (its ACL)
+  sse?: SseRecord;        // every part is encrypted in this scope; CompleteUpload copies it to the object
 }
 
 export interface PartRecord {

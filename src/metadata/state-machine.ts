@@ -198,6 +198,7 @@ export class StateMachine {
     };
     const composite = cmd.checksum ?? (upload.checksumAlgorithm && upload.checksumType !== 'FULL_OBJECT' ? compositeChecksum(upload.checksumAlgorithm, chosen) : undefined);
     if (composite) object.checksum = composite;
+    if (upload.sse) object.sse = upload.sse; // SSE: the parts were sealed in the upload's scope
     // The chosen parts' references move to the object; parts left out are released.
     const chosenNumbers = new Set(chosen.map((p) => p.partNumber));
     for (const { key, value } of this.t.parts.getRange(prefixRange(partPrefix(cmd.uploadId)))) {

@@ -8,6 +8,7 @@ import { ErasureCoder } from './erasure.js';
 import { BufferPool } from './buffer-pool.js';
 import { processIngestPool, type IngestPool } from './ingest.js';
 import { limits } from '../limits.js';
+import { ENCRYPTION_FORMAT_V1, EncryptionError, type ChunkCipher } from './encryption.js';
 import type { DriveRef, StorageClass } from '../placement/index.js';
 import type { ChunkRecord } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
@@ -72,8 +73,11 @@ export class ChunkIO {
   }
 
   /** Stores a new chunk durably on k+m drives; resolves once every fragment is durable. */
-  async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass): Promise<NewChunk> {
-    const { codec, data } = this.compressor.compress(raw);
+  async write(fp: Uint8Array, raw: Uint8Array, sc: StorageClass, cipher?: ChunkCipher): Promise<NewChunk> {
+    const compressed = this.compressor.compress(raw);
+    const codec = compressed.codec;
+    // SSE hook: seal after compression (ciphertext does not compress), before erasure coding.
+    const data = cipher ? cipher.seal(fp, CODEC_IDS[codec], compressed.data) : compressed.data;
     const fragments = await this.coder(sc).encode(data, (size) => this.buffers.take(size));
     const drives = this.placer().place(fp, sc);
     // allSettled: the stripe goes back to the pool only once no put can still read it.
@@ -88,13 +92,14 @@ export class ChunkIO {
         codec: CODEC_IDS[codec],
         storageClass: sc.name,
         fragmentSize: fragments[0]!.byteLength,
+        ...(cipher ? { encryption: ENCRYPTION_FORMAT_V1 } : {}),
       },
     };
   }
 
   /** Reads a chunk back: the k data fragments first, parity only when one is bad. */
-  async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer> {
-    const parts = await this.readParts(fp, rec, sc, report);
+  async read(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport, cipher?: ChunkCipher): Promise<Buffer> {
+    const parts = await this.readParts(fp, rec, sc, report, cipher);
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, rec.rawSize);
   }
 
@@ -103,7 +108,7 @@ export class ChunkIO {
    * fragments all read back is returned as views of those fragments, without copying
    * them into one buffer (a GET streams them out as they are); otherwise one part.
    */
-  async readParts(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport): Promise<Buffer[]> {
+  async readParts(fp: Uint8Array, rec: ChunkRecord, sc: StorageClass, report?: ChunkReadReport, cipher?: ChunkCipher): Promise<Buffer[]> {
     const drives = this.placer().place(fp, sc);
     const n = sc.k + sc.m;
     const frags: (Buffer | null)[] = new Array(n).fill(null);
@@ -121,13 +126,15 @@ export class ChunkIO {
       if (frags[i]) present++;
     }
     if (present < sc.k) throw new ChunkUnreadableError(fp, present, sc.k);
-    const stored = await this.coder(sc).decode(frags, rec.storedSize);
+    let stored = await this.coder(sc).decode(frags, rec.storedSize);
+    // SSE hook: the GCM tag is checked on every read; a wrong key or tampering throws.
+    if (rec.encryption !== undefined) stored = openChunk(fp, rec, stored, cipher);
     return [this.compressor.decompress(codec, stored, rec.rawSize)];
   }
 
   /** Uncompressed, and laid out as decode() expects (else decode() reports the mismatch). */
   private isPlainStripe(codec: string, rec: ChunkRecord, sc: StorageClass): boolean {
-    return codec === 'none' && rec.storedSize === rec.rawSize && this.coder(sc).fragmentSizeBytes(rec.storedSize) === rec.fragmentSize;
+    return rec.encryption === undefined && codec === 'none' && rec.storedSize === rec.rawSize && this.coder(sc).fragmentSizeBytes(rec.storedSize) === rec.fragmentSize;
   }
 
   /** Views of the data fragments covering exactly rawSize bytes (the rest is padding). */
@@ -158,4 +165,10 @@ export class ChunkIO {
     await Promise.all(missing.map((i) => this.io.put(drives[i]!, fragmentId(fp, i), all[i]!, { replace: true })));
     return missing;
   }
+}
+
+function openChunk(fp: Uint8Array, rec: ChunkRecord, stored: Buffer, cipher: ChunkCipher | undefined): Buffer {
+  if (rec.encryption !== ENCRYPTION_FORMAT_V1) throw new EncryptionError('ENCRYPTION_UNKNOWN_FORMAT', `chunk encryption format ${rec.encryption}`);
+  if (!cipher) throw new EncryptionError('ENCRYPTION_KEY_MISSING', 'an encrypted chunk was read without its key');
+  return cipher.open(fp, rec.codec, stored);
 }

@@ -4,6 +4,7 @@
 // repair while the chunk is rebuilt from the others.
 
 import type { ChunkIO } from './chunk-io.js';
+import type { ChunkCipher } from './encryption.js';
 import type { ChunkRecord, ChunkRef } from '../metadata/records.js';
 import type { StorageClass } from '../placement/index.js';
 
@@ -13,6 +14,8 @@ export interface ReadDeps {
   storageClass(name: string): StorageClass;
   prefetchChunks: number;
   onDamaged?(fp: Uint8Array, fragments: number[]): void;
+  /** SSE: opens sealed chunks and the sealed inline body of an encrypted object. */
+  encryption?: ChunkCipher;
 }
 
 export class ChunkIndexMissingError extends Error {
@@ -28,7 +31,8 @@ export async function* readObjectRange(
 ): AsyncGenerator<Buffer> {
   if (endExclusive <= start) return;
   if (src.inline) {
-    yield Buffer.from(src.inline.buffer, src.inline.byteOffset + start, endExclusive - start);
+    const inline = deps.encryption ? deps.encryption.openInline(src.inline) : src.inline;
+    yield Buffer.from(inline.buffer, inline.byteOffset + start, endExclusive - start);
     return;
   }
   const wanted: { ref: ChunkRef; from: number; to: number }[] = [];
@@ -45,7 +49,7 @@ export async function* readObjectRange(
     const rec = deps.lookupChunk(ref.fp);
     if (!rec) throw new ChunkIndexMissingError(`chunk ${Buffer.from(ref.fp).toString('hex')} is not in the index`);
     const report = { damaged: [] as number[] };
-    const parts = await deps.chunkIO.readParts(ref.fp, rec, deps.storageClass(rec.storageClass), report);
+    const parts = await deps.chunkIO.readParts(ref.fp, rec, deps.storageClass(rec.storageClass), report, deps.encryption);
     if (report.damaged.length > 0) deps.onDamaged?.(ref.fp, report.damaged);
     return parts;
   };

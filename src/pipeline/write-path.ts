@@ -12,6 +12,7 @@ import { fingerprintAsync } from './fingerprint.js';
 import { createChecksum, type ChecksumAlgorithm } from './checksums.js';
 import type { ChunkIO } from './chunk-io.js';
 import type { IngestSession } from './ingest.js';
+import type { ChunkCipher } from './encryption.js';
 import type { StorageClass } from '../placement/index.js';
 import type { ChunkRecord, ChunkRef } from '../metadata/records.js';
 import type { NewChunk } from '../metadata/commands.js';
@@ -30,6 +31,8 @@ export interface WriteDeps {
 export interface WriteOptions {
   storageClass: StorageClass;
   checksumAlgorithm?: ChecksumAlgorithm;
+  /** SSE: scoped fingerprints and sealed chunks (encryption.ts). The caller seals `inline`. */
+  encryption?: ChunkCipher;
 }
 
 export interface WriteResult {
@@ -212,13 +215,16 @@ class ChunkWindow {
 
   private async process(slot: number, raw: Buffer, known?: Buffer): Promise<void> {
     // Without the worker, SHA-256 runs in the thread pool while the event loop chunks on.
-    const fp = known ?? (await fingerprintAsync(raw));
+    // SSE hook: an encrypted object's chunk identity is an HMAC under its scope key (the
+    // worker's SHA-256 is not used then).
+    const cipher = this.opts.encryption;
+    const fp = cipher ? cipher.fingerprint(raw) : known ?? (await fingerprintAsync(raw));
     this.deps.pin(fp);
     this.result.pinned.push(fp);
     this.result.chunks[slot] = { fp, size: raw.byteLength };
     const hex = fp.toString('hex');
     if (this.deps.lookupChunk(fp) || this.seenNew.has(hex)) return;
     this.seenNew.add(hex);
-    this.result.newChunks.push(await this.deps.chunkIO.write(fp, raw, this.opts.storageClass));
+    this.result.newChunks.push(await this.deps.chunkIO.write(fp, raw, this.opts.storageClass, cipher));
   }
 }

@@ -12,10 +12,13 @@ export interface AccountLookup {
   byAccessKey(accessKeyId: string): Account | undefined;
   byId(id: string): Account | undefined;
 }
+import type { SseKeys } from '../gateway/sse.js';
 
 export interface S3Services {
   objects: ObjectService;
   multipart: MultipartService;
+  /** Server-side encryption keys (derived from the master key). */
+  sse: SseKeys;
   region: string;
   now(): number;
   /** Absent: the access key id is the account (single-account set-ups and tests). */

@@ -56,6 +56,9 @@ import { putBucketPolicy } from './operations/put-bucket-policy.js';
 import { deleteBucketPolicy } from './operations/delete-bucket-policy.js';
 import { getBucketPolicyStatus } from './operations/get-bucket-policy-status.js';
 import { getBucketRequestPayment, putBucketRequestPayment } from './operations/bucket-request-payment.js';
+import { putBucketEncryption } from './operations/put-bucket-encryption.js';
+import { getBucketEncryption } from './operations/get-bucket-encryption.js';
+import { deleteBucketEncryption } from './operations/delete-bucket-encryption.js';
 
 export type Operation = (ctx: S3Ctx) => Promise<void>;
 type Level = 'service' | 'bucket' | 'object';
@@ -91,6 +94,9 @@ const routes: Route[] = [
   { name: 'PutBucketPolicy', method: 'PUT', level: 'bucket', query: ['policy'], op: putBucketPolicy },
   { name: 'DeleteBucketPolicy', method: 'DELETE', level: 'bucket', query: ['policy'], op: deleteBucketPolicy },
   { name: 'GetBucketPolicyStatus', method: 'GET', level: 'bucket', query: ['policyStatus'], op: getBucketPolicyStatus },
+  { name: 'GetBucketEncryption', method: 'GET', level: 'bucket', query: ['encryption'], op: getBucketEncryption },
+  { name: 'PutBucketEncryption', method: 'PUT', level: 'bucket', query: ['encryption'], op: putBucketEncryption },
+  { name: 'DeleteBucketEncryption', method: 'DELETE', level: 'bucket', query: ['encryption'], op: deleteBucketEncryption },
   { name: 'ListMultipartUploads', method: 'GET', level: 'bucket', query: ['uploads'], op: listMultipartUploads },
   { name: 'ListObjectVersions', method: 'GET', level: 'bucket', query: ['versions'], op: listObjectVersions },
   { name: 'PutBucketVersioning', method: 'PUT', level: 'bucket', query: ['versioning'], op: putBucketVersioning },

@@ -14,6 +14,8 @@ import { aclFromHeaders } from '../access/acl.js';
 import { isoDate, sendXml } from './respond.js';
 import { writeConditions } from './write-checks.js';
 import { lockFromHeaders, setVersionHeader } from './versioning.js';
+import { COPY_SOURCE, hasWriteEncryptionHeaders, readEncryption, setSseResponse, writeEncryption } from '../sse-headers.js';
+import { sameScope } from '../../gateway/sse.js';
 
 export async function copyObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -24,9 +26,11 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
   if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.');
   if (src.size > limits.putObjectSizeBytesMax) throw new S3Error('InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
   const storageClass = header(ctx, 'x-amz-storage-class');
+  const srcEncryption = readEncryption(ctx, src, COPY_SOURCE);
+  const encryption = writeEncryption(ctx, bucket);
   // Copying an older version onto its own key is how a version is restored: allowed.
   const namedVersion = /[?&]versionId=/.test(header(ctx, 'x-amz-copy-source') ?? '');
-  if (src.bucket === bucket && src.key === key && !namedVersion && directive === 'COPY' && storageClass === undefined) {
+  if (src.bucket === bucket && src.key === key && !namedVersion && directive === 'COPY' && storageClass === undefined && !hasWriteEncryptionHeaders(ctx)) {
     throw new S3Error(
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
@@ -53,8 +57,24 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
   if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown tagging directive.');
   if (taggingDirective === 'REPLACE') attrs = { ...(attrs ?? { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta }), tagging: attributesFromHeaders({ 'x-amz-tagging': header(ctx, 'x-amz-tagging') ?? '' }, caller(ctx)).tagging ?? {} };
   else if (attrs) delete attrs.tagging;
-  const object = await ctx.svc.objects.copyObject(src, bucket, key, attrs, writeConditions(ctx), lock);
+  // SSE: same scope → by reference; otherwise the data is decrypted and sealed again, with
+  // the settings a by-reference copy would get (source tags unless replaced, this request's lock).
+  const base = attrs ?? { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, storageClass: src.storageClass };
+  const object = sameScope(src.sse, encryption?.record)
+    ? await ctx.svc.objects.copyObject(src, bucket, key, attrs, writeConditions(ctx), lock)
+    : await ctx.svc.objects.putObject(
+        bucket,
+        key,
+        {
+          ...base,
+          ...(base.config || lock ? { config: { ...base.config, ...lock } } : {}),
+          ...(base.tagging === undefined && src.config?.tagging ? { tagging: src.config.tagging } : {}),
+        },
+        { data: ctx.svc.objects.read(src, 0, src.size, srcEncryption), ...(encryption ? { encryption } : {}) },
+        writeConditions(ctx),
+      );
   setVersionHeader(ctx, src, 'x-amz-copy-source-version-id');
   setVersionHeader(ctx, object);
+  setSseResponse(ctx, object.sse);
   sendXml(ctx, 'CopyObjectResult', { LastModified: isoDate(object.lastModifiedMs), ETag: `"${object.etag}"` });
 }

@@ -10,6 +10,7 @@ import { isCombinable, parseChecksumAlgorithm } from '../../pipeline/checksums.j
 import { sendXml } from './respond.js';
 import { lockFromHeaders } from './versioning.js';
 import type { ChecksumType } from '../../metadata/records.js';
+import { setSseResponse, writeEncryption } from '../sse-headers.js';
 
 export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -37,7 +38,9 @@ export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
       checksum = { algorithm, type: 'COMPOSITE' };
     }
   }
-  const upload = await ctx.svc.multipart.create(bucket, key, attrs, checksum);
+  const encryption = writeEncryption(ctx, bucket);
+  const upload = await ctx.svc.multipart.create(bucket, key, attrs, checksum, encryption?.record);
+  setSseResponse(ctx, upload.sse);
   if (checksum) {
     ctx.koa.set('x-amz-checksum-algorithm', checksum.algorithm);
     ctx.koa.set('x-amz-checksum-type', checksum.type);

@@ -13,6 +13,7 @@ import { objectBody } from '../body.js';
 import { bodyChecks, writeConditions, setChecksumResponse } from './write-checks.js';
 import { lockFromHeaders, setVersionHeader } from './versioning.js';
 import { setExpirationHeader } from './expiration-header.js';
+import { setSseResponse, writeEncryption } from '../sse-headers.js';
 
 export async function putObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -23,17 +24,19 @@ export async function putObject(ctx: S3Ctx): Promise<void> {
   if (lock) attrs.config = lock;
   const conditions = writeConditions(ctx);
   const checks = bodyChecks(ctx);
+  const encryption = writeEncryption(ctx, bucket);
   const body = objectBody(ctx, limits.putObjectSizeBytesMax);
   const object = await ctx.svc.objects.putObject(
     bucket,
     key,
     attrs,
-    { data: body.stream, checksumAlgorithm: checks.algorithm, verify: (w) => checks.verify(w, body.verifier) },
+    { data: body.stream, checksumAlgorithm: checks.algorithm, verify: (w) => checks.verify(w, body.verifier), ...(encryption ? { encryption } : {}) },
     conditions,
   );
   ctx.koa.set('ETag', `"${object.etag}"`);
   setChecksumResponse(ctx, object.checksum);
   setVersionHeader(ctx, object);
   setExpirationHeader(ctx, b, object);
+  setSseResponse(ctx, object.sse);
   sendEmpty(ctx, 200);
 }

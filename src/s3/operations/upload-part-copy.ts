@@ -9,14 +9,17 @@ import { copySource } from './copy-source.js';
 import { parsePartNumber } from './part-number.js';
 import { isoDate, sendXml } from './respond.js';
 import { limits } from '../../limits.js';
+import { COPY_SOURCE, partEncryption, readEncryption, setSseResponse } from '../sse-headers.js';
 
 export async function uploadPartCopy(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   checkOwner(ctx, bucket);
   const partNumber = parsePartNumber(ctx.query.get('partNumber'));
   const uploadId = ctx.query.get('uploadId') ?? '';
-  ctx.svc.multipart.getUpload(bucket, key, uploadId);
+  const upload = ctx.svc.multipart.getUpload(bucket, key, uploadId);
+  const encryption = partEncryption(ctx, upload);
   const src = copySource(ctx);
+  const srcEncryption = readEncryption(ctx, src, COPY_SOURCE);
   let start = 0;
   let end = src.size;
   const r = header(ctx, 'x-amz-copy-source-range');
@@ -28,6 +31,9 @@ export async function uploadPartCopy(ctx: S3Ctx): Promise<void> {
     if (end <= start || end > src.size) throw new S3Error('InvalidRange');
   }
   if (end - start > limits.partSizeBytesMax) throw new S3Error('EntityTooLarge');
-  const part = await ctx.svc.multipart.uploadPart(bucket, key, uploadId, partNumber, { data: ctx.svc.objects.read(src, start, end) });
+  // SSE: decrypted with the source's key, sealed again in the upload's scope.
+  const data = ctx.svc.objects.read(src, start, end, srcEncryption);
+  const part = await ctx.svc.multipart.uploadPart(bucket, key, uploadId, partNumber, { data, ...(encryption ? { encryption } : {}) });
+  setSseResponse(ctx, upload.sse);
   sendXml(ctx, 'CopyPartResult', { LastModified: isoDate(part.lastModifiedMs), ETag: `"${part.etag}"` });
 }
