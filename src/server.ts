@@ -13,6 +13,7 @@ import { openMetaTables } from './index/meta-db.js';
 import { StateMachine } from './metadata/state-machine.js';
 import { loadRootCredentials, type RootCredentials } from './metadata/credentials.js';
 import { UserDirectory } from './metadata/users.js';
+import { PolicyCache } from './s3/access/policy-cache.js';
 import { FragmentStore } from './storage/fragment-store.js';
 import { Placer, fragmentCount, singleNodeMap, storageClassByName } from './placement/index.js';
 import { ChunkIO, type FragmentIO } from './pipeline/chunk-io.js';
@@ -138,7 +139,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     () => objects.stats().objects,
   );
   const s3App = createS3App({
-    services: { objects, multipart, region: config.region, now: () => Date.now(), accounts: users },
+    services: { objects, multipart, region: config.region, now: () => Date.now(), accounts: users, policies: new PolicyCache() },
     credentials: (ak) => users.byAccessKey(ak),
     domains: config.domains,
     logger,
