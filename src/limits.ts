@@ -237,6 +237,8 @@ export const limits = Object.freeze({
   aclGrantsMax: 100,
   bucketPolicyBytesMax: 20 * 1024,
   bucketPolicyStatementsMax: 100,
+  // Parsed policies kept per gateway (src/s3/access/policy-cache.ts).
+  policyCacheEntriesMax: 1024,
   // ---- end access ----
 });
 

@@ -15,6 +15,7 @@ import { loadRootCredentials, type RootCredentials } from './metadata/credential
 import { UserDirectory } from './metadata/users.js';
 import { loadMasterKey } from './metadata/master-key.js';
 import { SseKeys } from './gateway/sse.js';
+import { PolicyCache } from './s3/access/policy-cache.js';
 import { FragmentStore } from './storage/fragment-store.js';
 import { Placer, fragmentCount, singleNodeMap, storageClassByName } from './placement/index.js';
 import { ChunkIO, type FragmentIO } from './pipeline/chunk-io.js';
@@ -144,7 +145,7 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
     () => objects.stats().objects,
   );
   const s3App = createS3App({
-    services: { objects, multipart, sse, region: config.region, now: () => Date.now(), accounts: users },
+    services: { objects, multipart, sse, region: config.region, now: () => Date.now(), accounts: users, policies: new PolicyCache() },
     credentials: (ak) => users.byAccessKey(ak),
     domains: config.domains,
     logger,

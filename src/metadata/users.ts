@@ -4,7 +4,9 @@
 // to the user that created them, and the canonical user id is `UserRecord.id`.
 //
 // The root account's canonical id is its access key id (what the owner field held before
-// users existed, so data written then keeps its owner); its display name is "root".
+// users existed, so data written then keeps its owner), and so is its display name: the
+// listings (respond.ts owner()) show an owner's id as its display name, and ACL responses
+// must agree with them. The user name "root" stays reserved.
 
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -14,13 +16,13 @@ import type { Command, CommandResult } from './commands.js';
 import { MetadataError } from './errors.js';
 import type { UserRecord } from './records.js';
 
-export const ROOT_DISPLAY_NAME = 'root';
+const RESERVED_NAME = 'root';
 
 /** Who a request acts as once its signature verified. */
 export interface Account {
   /** Canonical user id: owner of buckets and objects, ACL grantee id. */
   id: string;
-  /** Display name: the user name, or "root". */
+  /** Display name: the user name; root's is its access key id. */
   name: string;
   accessKeyId: string;
   secretAccessKey: string;
@@ -43,7 +45,7 @@ export function invalidUser(name: string, accessKeyId: string, secretAccessKey: 
   if (name.length < 1 || name.length > limits.userNameLengthMax || !NAME.test(name)) {
     return `user name must be 1-${limits.userNameLengthMax} characters of A-Z a-z 0-9 _.@+=,-`;
   }
-  if (name === ROOT_DISPLAY_NAME) return `"${ROOT_DISPLAY_NAME}" is reserved for the root account`;
+  if (name === RESERVED_NAME) return `"${RESERVED_NAME}" is reserved for the root account`;
   if (accessKeyId.length < limits.accessKeyIdLengthMin || accessKeyId.length > limits.accessKeyIdLengthMax || !ACCESS_KEY.test(accessKeyId)) {
     return `access key must be ${limits.accessKeyIdLengthMin}-${limits.accessKeyIdLengthMax} characters of A-Z a-z 0-9 _-`;
   }
@@ -104,7 +106,7 @@ export class UserDirectory {
 
   get rootAccount(): Account {
     const r = this.deps.root;
-    return { id: r.accessKeyId, name: ROOT_DISPLAY_NAME, accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, root: true };
+    return { id: r.accessKeyId, name: r.accessKeyId, accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, root: true };
   }
 
   /** The account holding `accessKeyId`, for signature verification. */

@@ -6,6 +6,7 @@ import type { CredentialLookup, PayloadMode } from './auth/types.js';
 import type { ObjectService } from '../gateway/object-service.js';
 import type { MultipartService } from '../gateway/multipart.js';
 import type { Account } from '../metadata/users.js';
+import type { PolicyCache } from './access/policy-cache.js';
 
 /** Accounts by access key (authentication) and by canonical id (ACL grantees, display names). */
 export interface AccountLookup {
@@ -23,6 +24,8 @@ export interface S3Services {
   now(): number;
   /** Absent: the access key id is the account (single-account set-ups and tests). */
   accounts?: AccountLookup;
+  /** Parsed bucket policies; absent, a policy is parsed at every check. */
+  policies?: PolicyCache;
 }
 
 export interface S3Ctx {

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import {
   CreateBucketCommand, GetBucketAclCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command,
   PutBucketAclCommand, PutObjectAclCommand, PutObjectCommand, CopyObjectCommand, type S3Client,
-  CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutBucketOwnershipControlsCommand,
+  CreateMultipartUploadCommand, UploadPartCommand, ListBucketsCommand, CompleteMultipartUploadCommand, PutBucketOwnershipControlsCommand,
 } from '@aws-sdk/client-s3';
 import { startTestServer, s3Client, type TestServer } from '../support/server.js';
 import { createUser, type CreatedUser } from '../support/users.js';
@@ -43,6 +43,9 @@ test('a private bucket is closed to other users and to anonymous callers', async
   assert.equal((await anonGet('acl-private', 'missing')).status, 403);
   const acl = await t.client.send(new GetBucketAclCommand({ Bucket: 'acl-private' }));
   assert.equal(acl.Owner?.ID, t.server.credentials.accessKeyId);
+  // The same owner as the listings show (ID and DisplayName).
+  const listed = await t.client.send(new ListBucketsCommand({}));
+  assert.deepEqual(acl.Owner, listed.Owner);
   assert.deepEqual(acl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.ID, g.Permission]), [['CanonicalUser', t.server.credentials.accessKeyId, 'FULL_CONTROL']]);
 });
 

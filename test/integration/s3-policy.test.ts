@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import {
   CreateBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand, GetObjectCommand,
   ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, PutPublicAccessBlockCommand, GetPublicAccessBlockCommand,
-  DeletePublicAccessBlockCommand, PutBucketAclCommand, HeadObjectCommand, type S3Client,
+  DeletePublicAccessBlockCommand, PutBucketAclCommand, HeadObjectCommand, CopyObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startTestServer, s3Client, type TestServer } from '../support/server.js';
 import { createUser, type CreatedUser } from '../support/users.js';
@@ -169,4 +169,15 @@ test('GetBucketPolicyStatus: false without a policy, true for a public ACL or po
   assert.equal(await isPublic(), false);
   await putPolicy('pol-status', [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:ListBucket', Resource: 'arn:aws:s3:::pol-status' }]);
   assert.equal(await isPublic(), true);
+});
+
+test('s3:x-amz-copy-source limits which sources a copy grant accepts', async () => {
+  await bucketWith('pol-src', ['public/foo', 'private/foo']);
+  await putPolicy('pol-src', [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::pol-src/*' }]);
+  await t.client.send(new CreateBucketCommand({ Bucket: 'pol-dst' }));
+  await putPolicy('pol-dst', [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::pol-dst/*', Condition: { StringLike: { 's3:x-amz-copy-source': 'pol-src/public/*' } } }]);
+  await altS3.send(new CopyObjectCommand({ Bucket: 'pol-dst', Key: 'new', CopySource: 'pol-src/public/foo' }));
+  assert.equal(await (await altS3.send(new GetObjectCommand({ Bucket: 'pol-dst', Key: 'new' }))).Body?.transformToString(), 'body of public/foo');
+  assert.equal(await errorName(altS3.send(new CopyObjectCommand({ Bucket: 'pol-dst', Key: 'new2', CopySource: 'pol-src/private/foo' }))), 'AccessDenied');
+  assert.equal(await errorName(altS3.send(new PutObjectCommand({ Bucket: 'pol-dst', Key: 'plain', Body: 'x' }))), 'AccessDenied');
 });

@@ -72,7 +72,7 @@ function decide(ctx: S3Ctx, b: BucketRecord, spec: ActionSpec & { name: string }
 
   const policyText = b.config?.policy;
   if (policyText !== undefined) {
-    const policy = parsePolicy(policyText, b.name);
+    const policy = ctx.svc.policies ? ctx.svc.policies.get(b.name, policyText) : parsePolicy(policyText, b.name);
     const decision = evaluatePolicy(policy, {
       principalId: principal,
       ...(principal !== null ? { principalName: ctx.svc.accounts?.byId(principal)?.name ?? principal } : {}),

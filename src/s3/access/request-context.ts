@@ -80,6 +80,17 @@ export function conditionValues(ctx: S3Ctx, key: string, object: () => ObjectRec
     case 's3:signatureversion':
       return ctx.identity === null ? undefined : [String(ctx.koa.req.headers['authorization'] ?? '').startsWith('AWS ') ? 'AWS' : 'AWS4-HMAC-SHA256'];
   }
+  if (key === 's3:x-amz-copy-source') {
+    // Policies name the source as "bucket/key": without the optional leading '/', decoded.
+    const raw = headerValue(ctx, 'x-amz-copy-source')?.[0];
+    if (raw === undefined) return undefined;
+    const path = raw.replace(/^\//, '');
+    try {
+      return [decodeURIComponent(path)];
+    } catch {
+      return [path];
+    }
+  }
   // s3:x-amz-acl, s3:x-amz-grant-*, s3:x-amz-server-side-encryption, s3:x-amz-copy-source,
   // s3:x-amz-metadata-directive, s3:x-amz-storage-class, s3:x-amz-content-sha256, …: the header.
   if (key.startsWith('s3:x-amz-')) return headerValue(ctx, key.slice(3));

@@ -4,6 +4,7 @@ import { parsePolicy } from '../../../../src/s3/access/policy.js';
 import { evaluatePolicy, isPublicPolicy, type PolicyRequest } from '../../../../src/s3/access/policy-eval.js';
 import { evaluateCondition } from '../../../../src/s3/access/conditions.js';
 import { wildcardMatch } from '../../../../src/s3/access/wildcard.js';
+import { PolicyCache } from '../../../../src/s3/access/policy-cache.js';
 import type { S3Error } from '../../../../src/s3/errors.js';
 
 const policy = (statements: unknown[]) => parsePolicy(JSON.stringify({ Version: '2012-10-17', Statement: statements }), 'bkt');
@@ -151,4 +152,15 @@ test('public policies: wide Allow without a restricting condition', () => {
   assert.ok(!isPublicPolicy(policy([{ Effect: 'Allow', Principal: { AWS: 'alice-id' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::bkt/*' }])));
   assert.ok(!isPublicPolicy(policy([{ Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bkt/*' }])));
   assert.ok(!isPublicPolicy(policy([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bkt/*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }])));
+});
+
+test('the policy cache returns the parsed policy of exactly this bucket and text', () => {
+  const cache = new PolicyCache();
+  const text = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bkt/*' }] });
+  const a = cache.get('bkt', text);
+  assert.equal(cache.get('bkt', text), a);
+  const changed = text.replace('GetObject', 'PutObject');
+  assert.notEqual(cache.get('bkt', changed), a);
+  assert.equal(evaluatePolicy(cache.get('bkt', changed), req()), 'Neutral');
+  assert.throws(() => cache.get('other', text), /MalformedPolicy|Policy has invalid resource/);
 });
