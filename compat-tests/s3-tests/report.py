@@ -14,6 +14,12 @@ import xml.etree.ElementTree as ET
 # Feature groups by test-name prefix, first match wins; order matters (e.g. "object_lock"
 # before "object", "multipart" anywhere before "object").
 GROUPS = [
+    ('acl', r'^test_access_bucket'),
+    ('sse', r'^test_encrypted_transfer|_enc_'),
+    ('tagging', r'_tags$|_tags_|^test_put_obj_with_tags'),
+    ('policy', r'public_block|^test_create_bucket_bucket_owner|^test_create_bucket_object_writer'),
+    ('delete', r'multi_object|^test_multi_objectv2'),
+    ('atomic', r'^test_atomic'),
     ('lock', r'object_lock|_retention|legal_hold'),
     ('versioning', r'versioning|versioned|delete_marker'),
     ('multipart', r'multipart|_part_|upload_part|list_parts|abort_'),
