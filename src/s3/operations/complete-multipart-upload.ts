@@ -1,10 +1,18 @@
 // CompleteMultipartUpload — https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
 // Parts in ascending order, ETags matching, all but the last at least 5 MiB; the ETag is
 // the MD5 of the parts' binary MD5s followed by "-N".
+// A Complete repeated after it succeeded answers 200 again, as AWS does (s3-tests:
+// test_multipart_upload, test_multipart_upload_small): the upload record is gone then, so the
+// repeat is recognised by the object at the key having exactly the parts listed.
+//
+// Differences from AWS: the repeat is matched on the part list, not on the upload id (object
+// records do not keep it), so an identical part list from another finished upload also matches.
 
 import { requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
+import { MetadataError } from '../../metadata/errors.js';
+import type { ObjectRecord } from '../../metadata/records.js';
 import { checkOwner } from './access.js';
 import { readSmallBody } from '../body.js';
 import { parseXml, xmlText } from '../xml.js';
@@ -15,7 +23,13 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   checkOwner(ctx, bucket);
   const uploadId = ctx.query.get('uploadId') ?? '';
-  ctx.svc.multipart.getUpload(bucket, key, uploadId);
+  let uploadGone = false;
+  try {
+    ctx.svc.multipart.getUpload(bucket, key, uploadId);
+  } catch (err) {
+    if (!(err instanceof MetadataError && err.code === 'NoSuchUpload')) throw err;
+    uploadGone = true;
+  }
   // x-amz-checksum-* on Complete is the whole object's checksum, not the XML body's.
   const doc = parseXml((await readSmallBody(ctx, undefined, { ignoreChecksumHeaders: true })).toString('utf8'), ['CompleteMultipartUpload.Part']);
   const root = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
@@ -30,7 +44,7 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
     const checksum = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256'].map((f) => xmlText(p[f])).find((v) => v !== undefined);
     return { partNumber: Number(n), etag: etag.trim().replace(/^"|"$/g, ''), ...(checksum ? { checksum } : {}) };
   });
-  const object = await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx));
+  const object = uploadGone ? completedBefore(ctx, bucket, key, parts) : await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx));
   setChecksumResponse(ctx, object.checksum);
   sendXml(ctx, 'CompleteMultipartUploadResult', {
     Location: `/${bucket}/${key}`,
@@ -39,4 +53,18 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
     ETag: `"${object.etag}"`,
     ...(object.checksum ? { [`Checksum${object.checksum.algorithm}`]: object.checksum.value, ChecksumType: object.checksum.type } : {}),
   });
+}
+
+/** The object a finished upload with exactly these parts made; NoSuchUpload when there is none. */
+function completedBefore(ctx: S3Ctx, bucket: string, key: string, parts: { partNumber: number; etag: string }[]): ObjectRecord {
+  let o: ObjectRecord | undefined;
+  try {
+    o = ctx.svc.objects.getObject(bucket, key);
+  } catch (err) {
+    if (!(err instanceof MetadataError)) throw err;
+  }
+  const same = o?.parts !== undefined && o.parts.length === parts.length &&
+    o.parts.every((p, i) => p.partNumber === parts[i]!.partNumber && p.etag === parts[i]!.etag);
+  if (!o || !same) throw new MetadataError('NoSuchUpload');
+  return o;
 }
