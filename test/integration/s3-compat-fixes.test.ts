@@ -4,7 +4,9 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  UploadPartCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
@@ -162,5 +164,22 @@ describe('s3-tests regressions', () => {
     assert.equal(sdk.Prefix, 'a b');
     const sdkV2 = await t.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'b', StartAfter: 'bar' }));
     assert.deepEqual(sdkV2.Contents?.map((c) => c.Key), ['baz']);
+  });
+
+  // s3-tests: test_multipart_upload, test_multipart_upload_small, test_multipart_reupload_checksum_and_etag.
+  test('a repeated CompleteMultipartUpload answers 200 with the same ETag; other part lists stay NoSuchUpload', async () => {
+    const bucket = 'complete-twice';
+    await t.client.send(new CreateBucketCommand({ Bucket: bucket }));
+    const up = await t.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'k' }));
+    const part = await t.client.send(new UploadPartCommand({ Bucket: bucket, Key: 'k', UploadId: up.UploadId, PartNumber: 1, Body: 'x' }));
+    const req = { Bucket: bucket, Key: 'k', UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } };
+    const first = await t.client.send(new CompleteMultipartUploadCommand(req));
+    const again = await t.client.send(new CompleteMultipartUploadCommand(req));
+    assert.equal(again.ETag, first.ETag);
+    const other = { ...req, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"00000000000000000000000000000000"' }] } };
+    assert.equal(await errorName(t.client.send(new CompleteMultipartUploadCommand(other))), 'NoSuchUpload');
+    const unknown = { ...req, UploadId: 'nosuchupload' };
+    const name = await errorName(t.client.send(new CompleteMultipartUploadCommand({ ...unknown, MultipartUpload: { Parts: [{ PartNumber: 2, ETag: part.ETag }] } })));
+    assert.equal(name, 'NoSuchUpload');
   });
 });

@@ -3,10 +3,18 @@
 // the MD5 of the parts' binary MD5s followed by "-N". The object's checksum (FULL_OBJECT or
 // COMPOSITE, as the upload was created) is computed from the parts; a whole-object
 // x-amz-checksum-* header on this request must match it.
+// A Complete repeated after it succeeded answers 200 again, as AWS does (s3-tests:
+// test_multipart_upload, test_multipart_upload_small): the upload record is gone then, so the
+// repeat is recognised by the object at the key having exactly the parts listed.
+//
+// Differences from AWS: the repeat is matched on the part list, not on the upload id (object
+// records do not keep it), so an identical part list from another finished upload also matches.
 
 import { requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
+import { MetadataError } from '../../metadata/errors.js';
+import type { ObjectRecord } from '../../metadata/records.js';
 import { checkOwner } from './access.js';
 import { readSmallBody } from '../body.js';
 import { parseXml, xmlText } from '../xml.js';
@@ -18,9 +26,15 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   checkOwner(ctx, bucket);
   const uploadId = ctx.query.get('uploadId') ?? '';
-  const upload = ctx.svc.multipart.getUpload(bucket, key, uploadId);
-  // An SSE-C upload completes only with its key (s3-tests test_copy_part_enc); others ignore SSE-C headers.
-  if (upload.sse?.mode === 'SSE-C') partEncryption(ctx, upload);
+  let uploadGone = false;
+  try {
+    const upload = ctx.svc.multipart.getUpload(bucket, key, uploadId);
+    // An SSE-C upload completes only with its key (s3-tests test_copy_part_enc); others ignore SSE-C headers.
+    if (upload.sse?.mode === 'SSE-C') partEncryption(ctx, upload);
+  } catch (err) {
+    if (!(err instanceof MetadataError && err.code === 'NoSuchUpload')) throw err;
+    uploadGone = true;
+  }
   // x-amz-checksum-* on Complete is the whole object's checksum, not the XML body's.
   const doc = parseXml((await readSmallBody(ctx, undefined, { ignoreChecksumHeaders: true })).toString('utf8'), ['CompleteMultipartUpload.Part']);
   const root = doc['CompleteMultipartUpload'] as Record<string, unknown> | undefined;
@@ -35,7 +49,7 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
     const checksum = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256', 'ChecksumCRC64NVME'].map((f) => xmlText(p[f])).find((v) => v !== undefined);
     return { partNumber: Number(n), etag: etag.trim().replace(/^"|"$/g, ''), ...(checksum ? { checksum } : {}) };
   });
-  const object = await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx), wholeObjectChecksumCheck(ctx));
+  const object = uploadGone ? completedBefore(ctx, bucket, key, parts) : await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx), wholeObjectChecksumCheck(ctx));
   setChecksumResponse(ctx, object.checksum);
   if (object.seq !== undefined) ctx.koa.set('x-amz-version-id', object.versionId ?? 'null');
   setSseResponse(ctx, object.sse);
@@ -46,4 +60,18 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
     ETag: `"${object.etag}"`,
     ...(object.checksum ? { [`Checksum${object.checksum.algorithm}`]: object.checksum.value, ChecksumType: object.checksum.type } : {}),
   });
+}
+
+/** The object a finished upload with exactly these parts made; NoSuchUpload when there is none. */
+function completedBefore(ctx: S3Ctx, bucket: string, key: string, parts: { partNumber: number; etag: string }[]): ObjectRecord {
+  let o: ObjectRecord | undefined;
+  try {
+    o = ctx.svc.objects.getObject(bucket, key);
+  } catch (err) {
+    if (!(err instanceof MetadataError)) throw err;
+  }
+  const same = o?.parts !== undefined && o.parts.length === parts.length &&
+    o.parts.every((p, i) => p.partNumber === parts[i]!.partNumber && p.etag === parts[i]!.etag);
+  if (!o || !same) throw new MetadataError('NoSuchUpload');
+  return o;
 }
