@@ -71,8 +71,13 @@ create_user() {
   (cd "$REPO_ROOT" && node dist/src/main.js admin user create "$1" --access-key "$2" \
      --secret-key "$3" --admin-address "$ADMIN_HOSTPORT") >"$COMPAT_WORK/user-$1.log" 2>&1
 }
+# `admin user create` prints {"name","id","accessKeyId","createdMs"}: the canonical id the
+# suite compares in ACL grants and owners, and the user name as display name.
+user_field() { "$PYTHON" -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])[sys.argv[2]])' "$COMPAT_WORK/user-$1.log" "$2"; }
+ALT_ID="$ALT_AK"; ALT_NAME="$ALT_AK"; TENANT_ID="$TENANT_AK"; TENANT_NAME="$TENANT_AK"
 if create_user alt "$ALT_AK" "$ALT_SK"; then
   log "created user alt"
+  ALT_ID="$(user_field alt id)"; ALT_NAME="$(user_field alt name)"
 else
   log "NOTE: 'admin user create alt' failed ($(head -c 200 "$COMPAT_WORK/user-alt.log" | tr '\n' ' '))"
   log "NOTE: alt uses the main user's keys: cross-user tests (ACL/policy/nonowner) will fail"
@@ -80,6 +85,7 @@ else
 fi
 if create_user tenant "$TENANT_AK" "$TENANT_SK"; then
   log "created user tenant"
+  TENANT_ID="$(user_field tenant id)"; TENANT_NAME="$(user_field tenant name)"
 else
   log "NOTE: 'admin user create tenant' failed; tenant uses the main user's keys (tenant tests are deselected)"
   TENANT_AK="$AWS_ACCESS_KEY_ID"; TENANT_SK="$AWS_SECRET_ACCESS_KEY"
@@ -91,9 +97,9 @@ MAIN_AK="$AWS_ACCESS_KEY_ID" MAIN_SK="$AWS_SECRET_ACCESS_KEY" \
 MAIN_USER_ID="${S3TESTS_MAIN_USER_ID:-$AWS_ACCESS_KEY_ID}" \
 MAIN_DISPLAY_NAME="${S3TESTS_MAIN_DISPLAY_NAME:-$AWS_ACCESS_KEY_ID}" \
 ALT_AK="$ALT_AK" ALT_SK="$ALT_SK" \
-ALT_USER_ID="${S3TESTS_ALT_USER_ID:-$ALT_AK}" ALT_DISPLAY_NAME="${S3TESTS_ALT_DISPLAY_NAME:-$ALT_AK}" \
+ALT_USER_ID="${S3TESTS_ALT_USER_ID:-$ALT_ID}" ALT_DISPLAY_NAME="${S3TESTS_ALT_DISPLAY_NAME:-$ALT_NAME}" \
 TENANT_AK="$TENANT_AK" TENANT_SK="$TENANT_SK" \
-TENANT_USER_ID="$TENANT_AK" TENANT_DISPLAY_NAME="$TENANT_AK" \
+TENANT_USER_ID="$TENANT_ID" TENANT_DISPLAY_NAME="$TENANT_NAME" \
 "$PYTHON" -c 'import os,string,sys; sys.stdout.write(string.Template(open(sys.argv[1]).read()).substitute(os.environ))' \
   "$HERE/s3tests.conf.in" >"$CONF" || { fail "render s3tests.conf"; compat_finish; }
 
