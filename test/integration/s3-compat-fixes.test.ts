@@ -17,6 +17,7 @@ import {
   HeadBucketCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
+  DeleteObjectCommand,
 } from '@aws-sdk/client-s3';
 import { request } from 'node:http';
 import aws4 from 'aws4';
@@ -55,6 +56,22 @@ describe('s3-tests regressions', () => {
     t = await startTestServer();
   });
   after(async () => t.close());
+
+  // s3-tests: test_put_object_if_match (conditional writes with an ETag in If-None-Match).
+  test('PutObject If-None-Match and If-Match take ETags as well as *', async () => {
+    const Bucket = 'cond-writes';
+    await t.client.send(new CreateBucketCommand({ Bucket }));
+    const put = (extra: { IfNoneMatch?: string; IfMatch?: string }) => t.client.send(new PutObjectCommand({ Bucket, Key: 'obj', Body: 'x', ...extra }));
+    const etag = (await put({ IfNoneMatch: '*' })).ETag!;
+    assert.equal(await errorName(put({ IfNoneMatch: '*' })), 'PreconditionFailed');
+    assert.equal(await errorName(put({ IfNoneMatch: etag })), 'PreconditionFailed');
+    await put({ IfNoneMatch: '"badetag"' });
+    await put({ IfMatch: etag });
+    assert.equal(await errorName(put({ IfMatch: '"badetag"' })), 'PreconditionFailed');
+    await t.client.send(new DeleteObjectCommand({ Bucket, Key: 'obj' }));
+    assert.equal(await errorName(put({ IfMatch: '*' })), 'NoSuchKey');
+    await put({ IfNoneMatch: etag });
+  });
 
   // s3-tests: test_multipart_upload_empty and every test after it (the suite's bucket cleanup
   // deletes buckets that still hold in-progress uploads).

@@ -45,15 +45,19 @@ export function bodyChecks(ctx: S3Ctx, uploadAlgorithm?: string): BodyChecks {
   };
 }
 
+function etagCondition(v: string): string {
+  const t = v.trim();
+  return t === '*' ? '*' : t.replace(/^"|"$/g, '');
+}
+
 export function writeConditions(ctx: S3Ctx): WriteConditions {
   const c: WriteConditions = {};
   const inm = header(ctx, 'if-none-match');
   const im = header(ctx, 'if-match');
-  if (inm !== undefined) {
-    if (inm.trim() !== '*') throw new S3Error('NotImplemented', 'If-None-Match on writes supports only *');
-    c.ifNoneMatch = '*';
-  }
-  if (im !== undefined) c.ifMatch = im.trim() === '*' ? '*' : im.trim().replace(/^"|"$/g, '');
+  // '*' (no current object) or an ETag (the current object is not that one), as S3 and Ceph
+  // answer conditional writes: 412 PreconditionFailed when the condition does not hold.
+  if (inm !== undefined) c.ifNoneMatch = etagCondition(inm);
+  if (im !== undefined) c.ifMatch = etagCondition(im);
   return c;
 }
 
