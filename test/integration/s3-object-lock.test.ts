@@ -111,7 +111,8 @@ describe('Object Lock', () => {
   test('default retention applies to new versions; rule validation', async () => {
     const conf = (rule: object) => new PutObjectLockConfigurationCommand({ Bucket: bucket, ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: rule } } });
     assert.equal((await errorOf(t.client.send(conf({ Mode: 'GOVERNANCE', Days: 1, Years: 1 })))).name, 'MalformedXML');
-    assert.equal((await errorOf(t.client.send(conf({ Mode: 'GOVERNANCE', Days: 0 })))).name, 'InvalidArgument');
+    assert.equal((await errorOf(t.client.send(conf({ Mode: 'GOVERNANCE', Days: 0 })))).name, 'InvalidRetentionPeriod');
+    assert.equal((await errorOf(t.client.send(conf({ Mode: 'GOVERNANCE', Years: 0 })))).name, 'InvalidRetentionPeriod');
     await t.client.send(conf({ Mode: 'GOVERNANCE', Days: 1 }));
     const rule = (await t.client.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }))).ObjectLockConfiguration?.Rule?.DefaultRetention;
     assert.deepEqual({ mode: rule?.Mode, days: rule?.Days }, { mode: 'GOVERNANCE', days: 1 });
@@ -164,5 +165,13 @@ describe('Object Lock', () => {
     await t.client.send(new CreateBucketCommand({ Bucket: 'never-locked' }));
     const refused = await errorOf(t.client.send(new CreateMultipartUploadCommand({ Bucket: 'never-locked', Key: 'k', ObjectLockLegalHoldStatus: 'ON' })));
     assert.deepEqual(refused, { name: 'InvalidRequest', status: 400 });
+  });
+
+  test('an unknown mode in a PutObjectRetention body is MalformedXML', async () => {
+    const v = (await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'badmode', Body: 'x' }))).VersionId!;
+    for (const Mode of ['governance', 'abc']) {
+      const e = await errorOf(t.client.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: 'badmode', VersionId: v, Retention: { Mode: Mode as 'GOVERNANCE', RetainUntilDate: inDays(3) } })));
+      assert.deepEqual(e, { name: 'MalformedXML', status: 400 });
+    }
   });
 });

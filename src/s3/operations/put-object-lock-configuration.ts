@@ -13,8 +13,8 @@ import { checkOwner } from './access.js';
 import { sendEmpty } from './respond.js';
 
 function positive(v: string, max: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new S3Error('InvalidArgument', 'Default retention period must be a positive integer value');
-  if (Number(v) > max) throw new S3Error('InvalidArgument', 'Default retention period is too large');
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new S3Error('InvalidRetentionPeriod', 'Default retention period must be a positive integer value');
+  if (Number(v) > max) throw new S3Error('InvalidRetentionPeriod', 'Default retention period is too large');
   return Number(v);
 }
 

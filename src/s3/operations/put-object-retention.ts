@@ -27,7 +27,7 @@ export async function putObjectRetention(ctx: S3Ctx): Promise<void> {
   const until = xmlText(fields['RetainUntilDate']);
   if ((mode === undefined) !== (until === undefined)) throw new S3Error('MalformedXML');
   const value: ObjectRetention | null =
-    mode === undefined ? null : { mode: parseRetentionMode(mode), retainUntilMs: parseRetainUntil(until, ctx.svc.now()) };
+    mode === undefined ? null : { mode: parseRetentionMode(mode, 'MalformedXML'), retainUntilMs: parseRetainUntil(until, ctx.svc.now()) };
   const o = await ctx.svc.objects.putObjectConfig(bucket, key, 'retention', value, {
     bypassGovernance: bypassGovernance(ctx),
     ...(versionId !== undefined ? { versionId } : {}),

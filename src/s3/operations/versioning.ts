@@ -46,9 +46,10 @@ export function bypassGovernance(ctx: S3Ctx): boolean {
   return header(ctx, 'x-amz-bypass-governance-retention')?.trim().toLowerCase() === 'true';
 }
 
-export function parseRetentionMode(v: string | undefined): RetentionMode {
+/** A retention mode; an unknown one in a header is InvalidArgument, in an XML body MalformedXML (a schema violation). */
+export function parseRetentionMode(v: string | undefined, code: 'InvalidArgument' | 'MalformedXML' = 'InvalidArgument'): RetentionMode {
   if (v === 'GOVERNANCE' || v === 'COMPLIANCE') return v;
-  throw new S3Error('InvalidArgument', 'Unknown wormMode directive.');
+  throw new S3Error(code, 'Unknown wormMode directive.');
 }
 
 /** An ISO 8601 retain-until date, which must lie in the future. */
