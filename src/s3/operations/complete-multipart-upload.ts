@@ -21,6 +21,7 @@ import { parseXml, xmlText } from '../xml.js';
 import { sendXml } from './respond.js';
 import { setChecksumResponse, wholeObjectChecksumCheck, writeConditions } from './write-checks.js';
 import { partEncryption, setSseResponse } from '../sse-headers.js';
+import { setWrittenVersionHeader } from './versioning.js';
 
 export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
@@ -51,7 +52,7 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   });
   const object = uploadGone ? completedBefore(ctx, bucket, key, parts) : await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx), wholeObjectChecksumCheck(ctx));
   setChecksumResponse(ctx, object.checksum);
-  if (object.seq !== undefined) ctx.koa.set('x-amz-version-id', object.versionId ?? 'null');
+  setWrittenVersionHeader(ctx, object);
   setSseResponse(ctx, object.sse);
   sendXml(ctx, 'CompleteMultipartUploadResult', {
     Location: `/${bucket}/${key}`,

@@ -13,7 +13,7 @@ import { copySource } from './copy-source.js';
 import { aclFromHeaders } from '../access/acl.js';
 import { isoDate, sendXml } from './respond.js';
 import { writeConditions } from './write-checks.js';
-import { lockFromHeaders, setVersionHeader } from './versioning.js';
+import { lockFromHeaders, setVersionHeader, setWrittenVersionHeader } from './versioning.js';
 import { COPY_SOURCE, hasWriteEncryptionHeaders, readEncryption, setSseResponse, writeEncryption } from '../sse-headers.js';
 import { sameScope } from '../../gateway/sse.js';
 
@@ -74,7 +74,7 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
         writeConditions(ctx),
       );
   setVersionHeader(ctx, src, 'x-amz-copy-source-version-id');
-  setVersionHeader(ctx, object);
+  setWrittenVersionHeader(ctx, object);
   setSseResponse(ctx, object.sse);
   sendXml(ctx, 'CopyObjectResult', { LastModified: isoDate(object.lastModifiedMs), ETag: `"${object.etag}"` });
 }

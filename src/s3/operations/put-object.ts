@@ -11,7 +11,7 @@ import { sendEmpty } from './respond.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { objectBody } from '../body.js';
 import { bodyChecks, writeConditions, setChecksumResponse } from './write-checks.js';
-import { lockFromHeaders, setVersionHeader } from './versioning.js';
+import { lockFromHeaders, setWrittenVersionHeader } from './versioning.js';
 import { setExpirationHeader } from './expiration-header.js';
 import { setSseResponse, writeEncryption } from '../sse-headers.js';
 
@@ -35,7 +35,7 @@ export async function putObject(ctx: S3Ctx): Promise<void> {
   );
   ctx.koa.set('ETag', `"${object.etag}"`);
   setChecksumResponse(ctx, object.checksum);
-  setVersionHeader(ctx, object);
+  setWrittenVersionHeader(ctx, object);
   setExpirationHeader(ctx, b, object);
   setSseResponse(ctx, object.sse);
   sendEmpty(ctx, 200);

@@ -28,6 +28,15 @@ export function setVersionHeader(ctx: S3Ctx, o: ObjectRecord, name = 'x-amz-vers
   if (o.seq !== undefined || bucket?.config?.versioning !== undefined) ctx.koa.set(name, o.versionId ?? 'null');
 }
 
+/**
+ * x-amz-version-id on a write's answer (PutObject, CopyObject, CompleteMultipartUpload): only a
+ * real version id. A write into a suspended bucket stores the null version but answers without
+ * the header, as AWS's PutObject reference shows (reads of it do answer "null").
+ */
+export function setWrittenVersionHeader(ctx: S3Ctx, o: ObjectRecord): void {
+  if (o.versionId !== undefined) ctx.koa.set('x-amz-version-id', o.versionId);
+}
+
 /** The headers S3 adds to a 404/405 answered because of a delete marker. */
 export function deleteMarkerHeaders(o: ObjectRecord): Record<string, string> {
   return { 'x-amz-delete-marker': 'true', 'x-amz-version-id': o.versionId ?? 'null', 'Last-Modified': httpDate(o.lastModifiedMs) };
