@@ -36,11 +36,8 @@ export interface LifecycleReport {
   uploadsAborted: number;
 }
 
-const PAGE = 1000;
-
-function toS3Code(err: unknown): string | undefined {
-  return err instanceof MetadataError ? err.code : undefined;
-}
+/** Why a version may be gone or kept by the time its delete runs: locked, or deleted meanwhile. */
+const SKIPPABLE_DELETE_ERRORS: ReadonlySet<string> = new Set(['AccessDenied', 'NoSuchVersion', 'NoSuchKey']);
 
 export class LifecycleWorker {
   /** Where the next pass resumes, per bucket and rule, when the last one hit the bound. */
@@ -86,7 +83,7 @@ export class LifecycleWorker {
     let after = this.cursors.get(cursorKey) ?? '';
     const prefix = rulePrefix(rule);
     for (;;) {
-      const page = this.d.objects.listObjects(bucket, { prefix, delimiter: '', after, maxKeys: Math.min(PAGE, budget.left) });
+      const page = this.d.objects.listObjects(bucket, { prefix, delimiter: '', after, maxKeys: Math.min(limits.listKeysMax, budget.left) });
       for (const o of page.entries) {
         report.examined++;
         budget.left--;
@@ -130,7 +127,7 @@ export class LifecycleWorker {
       if (await this.removeVersion(bucket, dm)) report.deleteMarkersRemoved++;
     };
     for (;;) {
-      const page = this.d.objects.listObjectVersions(bucket, { prefix, delimiter: '', keyMarker, versionIdMarker, maxKeys: Math.min(PAGE, budget.left) });
+      const page = this.d.objects.listObjectVersions(bucket, { prefix, delimiter: '', keyMarker, versionIdMarker, maxKeys: Math.min(limits.listKeysMax, budget.left) });
       for (const v of page.entries) {
         report.examined++;
         budget.left--;
@@ -177,7 +174,7 @@ export class LifecycleWorker {
       await this.d.objects.deleteObject(bucket, v.key, { versionId: shownVersionId(v) });
       return true;
     } catch (err) {
-      if (toS3Code(err) === 'AccessDenied' || toS3Code(err) === 'NoSuchVersion' || toS3Code(err) === 'NoSuchKey') return false;
+      if (err instanceof MetadataError && SKIPPABLE_DELETE_ERRORS.has(err.code)) return false;
       throw err;
     }
   }
@@ -188,7 +185,7 @@ export class LifecycleWorker {
     let after = '';
     let uploadIdMarker = '';
     for (;;) {
-      const page = this.d.objects.listUploads(bucket, { prefix, delimiter: '', after, uploadIdMarker, maxKeys: Math.min(PAGE, budget.left) });
+      const page = this.d.objects.listUploads(bucket, { prefix, delimiter: '', after, uploadIdMarker, maxKeys: Math.min(limits.listKeysMax, budget.left) });
       for (const u of page.entries) {
         report.examined++;
         budget.left--;

@@ -43,7 +43,7 @@ export async function runClient(id: number, cluster: ProcessCluster, load: Load,
 // The checker's search budget. Histories recorded on a loaded machine hold more timed-out
 // operations (+∞ returns), whose orderings the search must try: 5M steps answered 'unknown'
 // on a 431-operation history at load 17 that 50M steps proved linearizable (143 s there).
-const limitsOfCheck = 50_000_000;
+const linearizabilityStepsMax = 50_000_000;
 
 // Every acknowledged append is in the final state exactly once; the history is linearizable.
 export async function checkLoad(cluster: ProcessCluster, load: Load, name: string): Promise<void> {
@@ -58,7 +58,7 @@ export async function checkLoad(cluster: ProcessCluster, load: Load, name: strin
     }
   }
   assert.ok(load.acked.length > 50, `only ${load.acked.length} writes acknowledged`);
-  const verdict = checkOperations(kvModel, load.history, limitsOfCheck);
+  const verdict = checkOperations(kvModel, load.history, linearizabilityStepsMax);
   if (verdict !== 'ok') {
     const file = join(tmpdir(), `tessera-raft-history-${name}-${Date.now()}.json`);
     await writeFile(file, JSON.stringify(load.history, (_k, v: unknown) => (v === Infinity ? 'Infinity' : v)));
