@@ -6,7 +6,7 @@ import type Koa from 'koa';
 import { limits } from '../limits.js';
 import { S3Error } from './errors.js';
 import type { ObjectAttributes } from '../gateway/object-service.js';
-import type { ObjectRecord } from '../metadata/records.js';
+import type { ObjectChecksum, ObjectRecord } from '../metadata/records.js';
 import { checksumHeader, parseChecksumAlgorithm } from '../pipeline/checksums.js';
 import { parseTaggingHeader } from './tagging.js';
 import { aclFromHeaders } from './access/acl.js';
@@ -99,7 +99,7 @@ export function httpDate(ms: number): string {
 }
 
 /** Headers GET and HEAD answer with, before any response-* override. */
-export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum: boolean): void {
+export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, checksum: ObjectChecksum | undefined): void {
   koa.set('Last-Modified', httpDate(o.lastModifiedMs));
   koa.set('ETag', `"${o.etag}"`);
   koa.set('Content-Type', o.contentType);
@@ -108,10 +108,10 @@ export function setObjectHeaders(koa: Koa.Context, o: ObjectRecord, withChecksum
   for (const [k, v] of Object.entries(o.userMeta)) koa.set(`x-amz-meta-${k}`, metaValueOut(v));
   const storageClass = reportedStorageClass(o);
   if (storageClass !== 'STANDARD') koa.set('x-amz-storage-class', storageClass);
-  if (withChecksum && o.checksum) {
-    const alg = parseChecksumAlgorithm(o.checksum.algorithm);
-    if (alg) koa.set(checksumHeader(alg), o.checksum.value);
-    koa.set('x-amz-checksum-type', o.checksum.type);
+  if (checksum) {
+    const alg = parseChecksumAlgorithm(checksum.algorithm);
+    if (alg) koa.set(checksumHeader(alg), checksum.value);
+    koa.set('x-amz-checksum-type', checksum.type);
   }
   if (o.parts) koa.set('x-amz-mp-parts-count', String(o.parts.length));
   const tagCount = Object.keys(o.config?.tagging ?? {}).length;

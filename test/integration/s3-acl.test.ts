@@ -7,6 +7,7 @@ import {
   CreateBucketCommand, GetBucketAclCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command,
   PutBucketAclCommand, PutObjectAclCommand, PutObjectCommand, CopyObjectCommand, type S3Client,
   CreateMultipartUploadCommand, UploadPartCommand, ListBucketsCommand, CompleteMultipartUploadCommand, PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand, ListPartsCommand,
 } from '@aws-sdk/client-s3';
 import { startTestServer, s3Client, type TestServer } from '../support/server.js';
 import { createUser, type CreatedUser } from '../support/users.js';
@@ -133,12 +134,42 @@ test('copies and multipart uploads take the ACL of their request, never the sour
 
 test('BucketOwnerEnforced turns ACLs off', async () => {
   await t.client.send(new CreateBucketCommand({ Bucket: 'acl-enforced', ACL: 'public-read' }));
-  await t.client.send(new PutBucketOwnershipControlsCommand({ Bucket: 'acl-enforced', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+  const enforce = () => t.client.send(new PutBucketOwnershipControlsCommand({ Bucket: 'acl-enforced', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+  // AWS refuses to disable ACLs while the bucket ACL grants anyone but the owner.
+  assert.equal(await errorName(enforce()), 'InvalidBucketAclWithObjectOwnership');
+  await t.client.send(new PutBucketAclCommand({ Bucket: 'acl-enforced', ACL: 'private' }));
+  await enforce();
   assert.equal(await errorName(t.client.send(new PutObjectCommand({ Bucket: 'acl-enforced', Key: 'k', Body: 'x', ACL: 'public-read' }))), 'AccessControlListNotSupported');
   assert.equal(await errorName(t.client.send(new PutBucketAclCommand({ Bucket: 'acl-enforced', ACL: 'public-read' }))), 'AccessControlListNotSupported');
-  await t.client.send(new PutObjectCommand({ Bucket: 'acl-enforced', Key: 'k', Body: 'x' }));
-  // The public-read bucket ACL no longer counts.
+  // Setting any ACL fails once ACLs are off, even one equal to the default.
+  assert.equal(await errorName(t.client.send(new PutBucketAclCommand({ Bucket: 'acl-enforced', ACL: 'private' }))), 'AccessControlListNotSupported');
+  await t.client.send(new PutObjectCommand({ Bucket: 'acl-enforced', Key: 'k', Body: 'x', ACL: 'bucket-owner-full-control' }));
   assert.equal(await errorName(altS3.send(new ListObjectsV2Command({ Bucket: 'acl-enforced' }))), 'AccessDenied');
+});
+
+test('ownership controls decide who owns what another account writes', async () => {
+  const policy = (bucket: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`] }] });
+  const ownerId = (await t.client.send(new GetBucketAclCommand({ Bucket: 'acl-private' }))).Owner?.ID;
+  for (const [bucket, ownership] of [['own-enforced', 'BucketOwnerEnforced'], ['own-preferred', 'BucketOwnerPreferred']] as const) {
+    await t.client.send(new CreateBucketCommand({ Bucket: bucket, ObjectOwnership: ownership }));
+    await t.client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy(bucket) }));
+    await altS3.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain', Body: 'x' }));
+    await altS3.send(new PutObjectCommand({ Bucket: bucket, Key: 'full', Body: 'x', ACL: 'bucket-owner-full-control' }));
+    const plain = (await t.client.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'plain' }))).Owner?.ID;
+    const full = (await t.client.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'full' }))).Owner?.ID;
+    assert.equal(full, ownerId, `${ownership}: bucket-owner-full-control gives the object to the bucket owner`);
+    if (ownership === 'BucketOwnerEnforced') assert.equal(plain, ownerId);
+    else assert.notEqual(plain, ownerId);
+    const up = await altS3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mp', ACL: 'bucket-owner-full-control' }));
+    const parts = await altS3.send(new ListPartsCommand({ Bucket: bucket, Key: 'mp', UploadId: up.UploadId }));
+    assert.equal(parts.Owner?.ID, ownerId);
+  }
+});
+
+test('x-amz-expected-bucket-owner: another account id is AccessDenied, the right one passes', async () => {
+  const ownerId = (await t.client.send(new GetBucketAclCommand({ Bucket: 'acl-private' }))).Owner?.ID;
+  assert.equal(await errorName(t.client.send(new ListObjectsV2Command({ Bucket: 'acl-private', ExpectedBucketOwner: `${ownerId}x` }))), 'AccessDenied');
+  await t.client.send(new ListObjectsV2Command({ Bucket: 'acl-private', ExpectedBucketOwner: ownerId }));
 });
 
 test('anonymous callers: writes where public-read-write allows them, an empty bucket list, never CreateBucket', async () => {

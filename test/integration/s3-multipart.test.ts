@@ -117,5 +117,13 @@ describe('multipart uploads', () => {
     assert.equal(done.ChecksumCRC32, expected);
     const head = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'crc', ChecksumMode: 'ENABLED' }));
     assert.equal(head.ChecksumCRC32, expected);
+    assert.equal(head.ChecksumType, 'COMPOSITE');
+    // ?partNumber=N answers that part's own checksum, with the object's checksum type.
+    for (let i = 0; i < parts.length; i++) {
+      const part = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'crc', PartNumber: i + 1, ChecksumMode: 'ENABLED' }));
+      assert.equal(part.ChecksumCRC32, uploaded[i]!.ChecksumCRC32);
+      assert.equal(part.ChecksumType, 'COMPOSITE');
+      assert.ok((await streamToBuffer(part.Body)).equals(parts[i]!));
+    }
   });
 });

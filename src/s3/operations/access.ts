@@ -3,7 +3,7 @@
 // ACLs, ownership controls, public access block) for the operation the router named in
 // ctx.operation. The name is historical: the bucket owner is no longer the only one allowed.
 
-import type { S3Ctx } from '../context.js';
+import { caller, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import type { BucketRecord, ObjectRecord } from '../../metadata/records.js';
 import { authorize } from '../access/authorize.js';
@@ -18,6 +18,7 @@ const ACL_WRITERS = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload',
  */
 export function checkOwner(ctx: S3Ctx, bucket: string): BucketRecord {
   const b = ctx.svc.objects.getBucket(bucket);
+  checkExpectedOwner(ctx, b, 'x-amz-expected-bucket-owner');
   authorize(ctx, b);
   if (ACL_WRITERS.has(ctx.operation) && hasAclHeaders(ctx.koa.req.headers)) checkAclHeaders(ctx, b);
   return b;
@@ -34,8 +35,28 @@ export function checkObjectAccess(ctx: S3Ctx, bucket: BucketRecord, object: Obje
 /** The source of CopyObject / UploadPartCopy needs s3:GetObject on the source object. */
 export function checkCopySource(ctx: S3Ctx, bucket: string, key: string): BucketRecord {
   const b = ctx.svc.objects.getBucket(bucket);
+  checkExpectedOwner(ctx, b, 'x-amz-source-expected-bucket-owner');
   authorize(ctx, b, { key, operation: 'GetObject' });
   return b;
+}
+
+/** x-amz-expected-bucket-owner (and its copy-source twin): a bucket owned by another account is AccessDenied. */
+function checkExpectedOwner(ctx: S3Ctx, b: BucketRecord, name: string): void {
+  const expected = ctx.koa.req.headers[name];
+  if (typeof expected === 'string' && expected !== b.owner) throw new S3Error('AccessDenied');
+}
+
+/**
+ * The owner of the object (or upload) a write creates. Ownership controls decide, as AWS
+ * documents: BucketOwnerEnforced gives every object to the bucket owner; BucketOwnerPreferred
+ * does so when the writer grants the bucket owner full control (x-amz-acl:
+ * bucket-owner-full-control); otherwise (ObjectWriter, the default) the writer owns it.
+ */
+export function newObjectOwner(ctx: S3Ctx, b: BucketRecord, cannedAcl = ctx.koa.req.headers['x-amz-acl']): string {
+  const ownership = b.config?.ownershipControls;
+  if (ownership === 'BucketOwnerEnforced') return b.owner;
+  if (ownership === 'BucketOwnerPreferred' && cannedAcl === 'bucket-owner-full-control') return b.owner;
+  return caller(ctx);
 }
 
 /**

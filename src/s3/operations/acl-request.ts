@@ -20,12 +20,13 @@ export async function requestedAcl(ctx: S3Ctx, owner: string): Promise<StoredAcl
   return aclFromXml(parseXml(body, ['AccessControlPolicy.AccessControlList.Grant']), owner, knownId);
 }
 
-/** Refuses an ACL the bucket's settings forbid (ACLs disabled, public ACLs blocked). */
-export function checkNewAcl(b: BucketRecord, grants: readonly Grant[], owner: string): void {
-  if (b.config?.ownershipControls === 'BucketOwnerEnforced') {
-    const onlyOwner = grants.length === 1 && grants[0]!.permission === 'FULL_CONTROL' && grants[0]!.grantee.type === 'CanonicalUser' && grants[0]!.grantee.id === owner;
-    if (!onlyOwner) throw new S3Error('AccessControlListNotSupported');
-  }
+/**
+ * Refuses an ACL the bucket's settings forbid: with ACLs disabled (BucketOwnerEnforced) every
+ * PutBucketAcl / PutObjectAcl fails, as their API references say ("Requests to set ACLs or
+ * update ACLs fail"); public ACLs are refused when the public access block says so.
+ */
+export function checkNewAcl(b: BucketRecord, grants: readonly Grant[]): void {
+  if (b.config?.ownershipControls === 'BucketOwnerEnforced') throw new S3Error('AccessControlListNotSupported');
   if (b.config?.publicAccessBlock?.blockPublicAcls && isPublicAcl(grants)) throw new S3Error('AccessDenied');
 }
 

@@ -4,10 +4,10 @@
 // The source may be a version (?versionId in x-amz-copy-source); the copy is a new version
 // of the destination and takes Object Lock settings only from this request's headers.
 
-import { caller, header, requireKey, type S3Ctx } from '../context.js';
+import { header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
-import { checkOwner } from './access.js';
+import { checkOwner, newObjectOwner } from './access.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { copySource } from './copy-source.js';
 import { aclFromHeaders } from '../access/acl.js';
@@ -20,6 +20,7 @@ import { sameScope } from '../../gateway/sse.js';
 export async function copyObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   const b = checkOwner(ctx, bucket);
+  const owner = newObjectOwner(ctx, b);
   const src = copySource(ctx);
   const lock = lockFromHeaders(ctx, b);
   const directive = (header(ctx, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
@@ -36,15 +37,15 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     );
   }
-  let attrs = directive === 'REPLACE' ? attributesFromHeaders(ctx.koa.req.headers, caller(ctx)) : undefined;
+  let attrs = directive === 'REPLACE' ? attributesFromHeaders(ctx.koa.req.headers, owner) : undefined;
   if (!attrs) {
     // COPY keeps the source's metadata, but the copy belongs to the caller and gets the ACL
     // sent now; a new storage class replaces the remembered S3 class name.
-    const sc = storageClass !== undefined ? attributesFromHeaders({ 'x-amz-storage-class': storageClass }, caller(ctx)) : undefined;
+    const sc = storageClass !== undefined ? attributesFromHeaders({ 'x-amz-storage-class': storageClass }, owner) : undefined;
     const { 'x-amz-storage-class': _old, ...srcHeaders } = src.headers;
     const acl = aclFromHeaders(ctx.koa.req.headers, () => true);
     attrs = {
-      owner: caller(ctx),
+      owner: owner,
       contentType: src.contentType,
       headers: sc ? { ...srcHeaders, ...sc.headers } : src.headers,
       userMeta: src.userMeta,
@@ -55,11 +56,11 @@ export async function copyObject(ctx: S3Ctx): Promise<void> {
   // x-amz-tagging-directive: COPY keeps the source's tags, REPLACE takes x-amz-tagging (or none).
   const taggingDirective = (header(ctx, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
   if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown tagging directive.');
-  if (taggingDirective === 'REPLACE') attrs = { ...(attrs ?? { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta }), tagging: attributesFromHeaders({ 'x-amz-tagging': header(ctx, 'x-amz-tagging') ?? '' }, caller(ctx)).tagging ?? {} };
+  if (taggingDirective === 'REPLACE') attrs = { ...(attrs ?? { owner: owner, contentType: src.contentType, headers: src.headers, userMeta: src.userMeta }), tagging: attributesFromHeaders({ 'x-amz-tagging': header(ctx, 'x-amz-tagging') ?? '' }, owner).tagging ?? {} };
   else if (attrs) delete attrs.tagging;
   // SSE: same scope → by reference; otherwise the data is decrypted and sealed again, with
   // the settings a by-reference copy would get (source tags unless replaced, this request's lock).
-  const base = attrs ?? { owner: caller(ctx), contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, storageClass: src.storageClass };
+  const base = attrs ?? { owner: owner, contentType: src.contentType, headers: src.headers, userMeta: src.userMeta, storageClass: src.storageClass };
   const object = sameScope(src.sse, encryption?.record)
     ? await ctx.svc.objects.copyObject(src, bucket, key, attrs, writeConditions(ctx), lock)
     : await ctx.svc.objects.putObject(

@@ -2,9 +2,9 @@
 // Metadata, tags, ACL, Object Lock settings and the checksum algorithm are fixed here and
 // given to the object on completion.
 
-import { caller, header, requireKey, type S3Ctx } from '../context.js';
+import { header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
-import { checkOwner } from './access.js';
+import { checkOwner, newObjectOwner } from './access.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { isCombinable, parseChecksumAlgorithm } from '../../pipeline/checksums.js';
 import { sendXml } from './respond.js';
@@ -15,7 +15,7 @@ import { setSseResponse, writeEncryption } from '../sse-headers.js';
 export async function createMultipartUpload(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   const b = checkOwner(ctx, bucket);
-  const attrs = attributesFromHeaders(ctx.koa.req.headers, caller(ctx));
+  const attrs = attributesFromHeaders(ctx.koa.req.headers, newObjectOwner(ctx, b));
   // Object Lock headers apply to the object the upload completes into.
   const lock = lockFromHeaders(ctx, b);
   if (lock) attrs.config = { ...attrs.config, ...lock };

@@ -11,23 +11,24 @@ import { S3Error } from '../errors.js';
 import { setExpirationHeader } from './expiration-header.js';
 import { checkOwner } from './access.js';
 import { applyResponseOverrides, checkReadPreconditions, parseRange, setObjectHeaders, type ByteRange } from '../object-headers.js';
-import type { ObjectRecord } from '../../metadata/records.js';
+import type { ObjectChecksum, ObjectRecord } from '../../metadata/records.js';
 import { limits } from '../../limits.js';
 import { MetadataError } from '../../metadata/errors.js';
 import { deleteMarkerHeaders, setLockHeaders, setVersionHeader, versionIdParam } from './versioning.js';
 import { readEncryption, setSseResponse } from '../sse-headers.js';
 
-function partRange(o: ObjectRecord, partNumberRaw: string): ByteRange {
+function partRange(o: ObjectRecord, partNumberRaw: string): ByteRange & { checksum?: ObjectChecksum } {
   if (!/^\d+$/.test(partNumberRaw)) throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
   const n = Number(partNumberRaw);
   if (n < 1 || n > limits.partNumberMax) throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
   if (!o.parts) {
     if (n !== 1) throw new S3Error('InvalidPart', 'The requested partnumber is not satisfiable');
-    return { start: 0, endExclusive: o.size };
+    return { start: 0, endExclusive: o.size, ...(o.checksum ? { checksum: o.checksum } : {}) };
   }
   let start = 0;
   for (const p of o.parts) {
-    if (p.partNumber === n) return { start, endExclusive: start + p.size };
+    // A part's own checksum (AWS answers it, with the object's checksum type, for ?partNumber).
+    if (p.partNumber === n) return { start, endExclusive: start + p.size, ...(o.checksum && p.checksum ? { checksum: { ...o.checksum, value: p.checksum } } : {}) };
     start += p.size;
   }
   throw new S3Error('InvalidPart', 'The requested partnumber is not satisfiable');
@@ -59,10 +60,12 @@ async function serve(ctx: S3Ctx, withBody: boolean): Promise<void> {
   const partNumber = ctx.query.get('partNumber');
   const rangeHeader = header(ctx, 'range');
   if (partNumber !== null && rangeHeader !== undefined) throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
-  const range = partNumber !== null ? partRange(o, partNumber) : parseRange(rangeHeader, o.size);
+  const part = partNumber !== null ? partRange(o, partNumber) : undefined;
+  const range = part ?? parseRange(rangeHeader, o.size);
   // After the part number check: s3-tests expects InvalidPart for a bad part even without the SSE-C key.
   const encryption = readEncryption(ctx, o);
-  setObjectHeaders(ctx.koa, o, header(ctx, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && !range);
+  const checksumMode = header(ctx, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';
+  setObjectHeaders(ctx.koa, o, !checksumMode ? undefined : part ? part.checksum : range ? undefined : o.checksum);
   setSseResponse(ctx, o.sse);
   applyResponseOverrides(ctx.koa, ctx.query);
   setVersionHeader(ctx, o, 'x-amz-version-id', b);

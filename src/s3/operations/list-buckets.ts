@@ -31,7 +31,7 @@ export async function listBuckets(ctx: S3Ctx): Promise<void> {
   const page = matching.slice(0, maxBuckets);
   const last = page[page.length - 1];
   sendXml(ctx, 'ListAllMyBucketsResult', {
-    Owner: owner(me),
+    Owner: owner(ctx, me),
     Buckets: { Bucket: page.map((b) => ({ Name: b.name, CreationDate: isoDate(b.createdMs), BucketRegion: b.region })) },
     ...(matching.length > page.length && last ? { ContinuationToken: Buffer.from(last.name, 'utf8').toString('base64url') } : {}),
     ...(q.has('prefix') ? { Prefix: prefix } : {}),

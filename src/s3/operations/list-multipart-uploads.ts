@@ -33,8 +33,8 @@ export async function listMultipartUploads(ctx: S3Ctx): Promise<void> {
     Upload: page.entries.map((u) => ({
       Key: enc(u.key),
       UploadId: u.uploadId,
-      Initiator: owner(u.owner),
-      Owner: owner(u.owner),
+      Initiator: owner(ctx, u.owner),
+      Owner: owner(ctx, u.owner),
       StorageClass: reportedStorageClass(u),
       Initiated: isoDate(u.initiatedMs),
     })),

@@ -34,7 +34,7 @@ export async function listObjectVersions(ctx: S3Ctx): Promise<void> {
     // The first row of a key is its latest, unless the page resumed inside that key.
     const isLatest = o.key !== previousKey && !(o.key === keyMarker && versionIdMarker !== '');
     previousKey = o.key;
-    (o.deleteMarker ? markers : versions).push(entry(o, isLatest, enc));
+    (o.deleteMarker ? markers : versions).push(entry(ctx, o, isLatest, enc));
   }
   const last = page.entries[page.entries.length - 1];
   const next =
@@ -57,14 +57,14 @@ export async function listObjectVersions(ctx: S3Ctx): Promise<void> {
   });
 }
 
-function entry(o: ObjectRecord, isLatest: boolean, enc: (s: string) => string): Record<string, unknown> {
+function entry(ctx: S3Ctx, o: ObjectRecord, isLatest: boolean, enc: (s: string) => string): Record<string, unknown> {
   const common = { Key: enc(o.key), VersionId: o.versionId ?? 'null', IsLatest: isLatest, LastModified: isoDate(o.lastModifiedMs) };
-  if (o.deleteMarker) return { ...common, Owner: owner(o.owner) };
+  if (o.deleteMarker) return { ...common, Owner: owner(ctx, o.owner) };
   return {
     ...common,
     ETag: `"${o.etag}"`,
     Size: o.size,
     StorageClass: o.storageClass === 'REPLICA' ? 'REDUCED_REDUNDANCY' : 'STANDARD',
-    Owner: owner(o.owner),
+    Owner: owner(ctx, o.owner),
   };
 }

@@ -38,7 +38,7 @@ export async function listObjectsV2(ctx: S3Ctx): Promise<void> {
     ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
     IsTruncated: page.isTruncated,
     ...(q.has('encoding-type') ? { EncodingType: q.get('encoding-type') } : {}),
-    Contents: page.entries.map((o) => contentsEntry(o, enc, fetchOwner)),
+    Contents: page.entries.map((o) => contentsEntry(ctx, o, enc, fetchOwner)),
     CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
   });
 }

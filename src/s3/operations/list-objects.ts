@@ -11,13 +11,13 @@ import { isoDate, listEncoder, owner, parseMaxKeys, sendXml } from './respond.js
 import type { ObjectRecord } from '../../metadata/records.js';
 import { reportedStorageClass } from '../object-headers.js';
 
-export function contentsEntry(o: ObjectRecord, enc: (s: string) => string, withOwner: boolean) {
+export function contentsEntry(ctx: S3Ctx, o: ObjectRecord, enc: (s: string) => string, withOwner: boolean) {
   return {
     Key: enc(o.key),
     LastModified: isoDate(o.lastModifiedMs),
     ETag: `"${o.etag}"`,
     Size: o.size,
-    ...(withOwner ? { Owner: owner(o.owner) } : {}),
+    ...(withOwner ? { Owner: owner(ctx, o.owner) } : {}),
     StorageClass: reportedStorageClass(o),
   };
 }
@@ -42,7 +42,7 @@ export async function listObjects(ctx: S3Ctx): Promise<void> {
     ...(delimiter !== '' ? { Delimiter: enc(delimiter) } : {}),
     IsTruncated: page.isTruncated,
     ...(q.has('encoding-type') ? { EncodingType: q.get('encoding-type') } : {}),
-    Contents: page.entries.map((o) => contentsEntry(o, enc, true)),
+    Contents: page.entries.map((o) => contentsEntry(ctx, o, enc, true)),
     CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: enc(p) })),
   });
 }

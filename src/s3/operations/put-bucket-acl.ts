@@ -11,7 +11,7 @@ import { sendEmpty } from './respond.js';
 export async function putBucketAcl(ctx: S3Ctx): Promise<void> {
   const b = checkOwner(ctx, requireBucket(ctx));
   const acl = await requestedAcl(ctx, b.owner);
-  checkNewAcl(b, expandAcl(acl, b.owner, b.owner), b.owner);
+  checkNewAcl(b, expandAcl(acl, b.owner, b.owner));
   await ctx.svc.objects.putBucketConfig(b.name, 'acl', acl);
   sendEmpty(ctx, 200);
 }

@@ -15,7 +15,7 @@ export async function putObjectAcl(ctx: S3Ctx): Promise<void> {
   const b = checkOwner(ctx, bucket);
   const o = ctx.svc.objects.getObject(bucket, key);
   const acl = await requestedAcl(ctx, o.owner);
-  checkNewAcl(b, expandAcl(acl, o.owner, b.owner), o.owner);
+  checkNewAcl(b, expandAcl(acl, o.owner, b.owner));
   // TODO(versioning): pass ctx.query.get('versionId') once PutObjectConfig takes one.
   await ctx.svc.objects.putObjectConfig(bucket, key, 'acl', acl);
   sendEmpty(ctx, 200);

@@ -4,9 +4,9 @@
 // bucket the write is a new version (x-amz-version-id); x-amz-object-lock-* headers set the
 // new version's retention and legal hold.
 
-import { caller, requireKey, type S3Ctx } from '../context.js';
+import { requireKey, type S3Ctx } from '../context.js';
 import { limits } from '../../limits.js';
-import { checkOwner } from './access.js';
+import { checkOwner, newObjectOwner } from './access.js';
 import { sendEmpty } from './respond.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { objectBody } from '../body.js';
@@ -19,7 +19,7 @@ export async function putObject(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
   const b = checkOwner(ctx, bucket);
   const headers = ctx.koa.req.headers;
-  const attrs = attributesFromHeaders(headers, caller(ctx));
+  const attrs = attributesFromHeaders(headers, newObjectOwner(ctx, b));
   const lock = lockFromHeaders(ctx, b);
   if (lock) attrs.config = lock;
   const conditions = writeConditions(ctx);

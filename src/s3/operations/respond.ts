@@ -13,8 +13,9 @@ export function isoDate(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function owner(id: string): { ID: string; DisplayName: string } {
-  return { ID: id, DisplayName: id };
+/** An Owner / Initiator element: the canonical id and the account's name (the root's is its id). */
+export function owner(ctx: S3Ctx, id: string): { ID: string; DisplayName: string } {
+  return { ID: id, DisplayName: ctx.svc.accounts?.byId(id)?.name ?? id };
 }
 
 /** encoding-type=url: S3 percent-encodes keys and prefixes in list responses. */
