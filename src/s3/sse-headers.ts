@@ -38,11 +38,14 @@ export interface CustomerKey {
   keyMd5: string;
 }
 
+/** Where SSE settings are read from: the request's headers, or a POST form's fields. */
+export type SseFields = (name: string) => string | undefined;
+
 /** The SSE-C key a request carries (prefix COPY_SOURCE for a copy's source), validated. */
-export function customerKey(ctx: S3Ctx, prefix = OWN): CustomerKey | undefined {
-  const alg = header(ctx, prefix + C_ALG);
-  const keyB64 = header(ctx, prefix + C_KEY);
-  const md5 = header(ctx, prefix + C_MD5);
+export function customerKey(ctx: S3Ctx, prefix = OWN, get: SseFields = (n) => header(ctx, n)): CustomerKey | undefined {
+  const alg = get(prefix + C_ALG);
+  const keyB64 = get(prefix + C_KEY);
+  const md5 = get(prefix + C_MD5);
   if (alg === undefined && keyB64 === undefined && md5 === undefined) return undefined;
   if (alg === undefined) throw new S3Error('InvalidArgument', 'Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.');
   if (alg !== 'AES256') throw new S3Error('InvalidEncryptionAlgorithmError');
@@ -56,10 +59,10 @@ export function customerKey(ctx: S3Ctx, prefix = OWN): CustomerKey | undefined {
 }
 
 /** How a new object (PutObject, CopyObject's target, CreateMultipartUpload) is to be encrypted. */
-export function writeEncryption(ctx: S3Ctx, bucket: string): ObjectEncryption | undefined {
-  const sse = header(ctx, SSE);
-  const kmsKeyId = header(ctx, KMS_KEY_ID);
-  const c = customerKey(ctx);
+export function writeEncryption(ctx: S3Ctx, bucket: string, get: SseFields = (n) => header(ctx, n)): ObjectEncryption | undefined {
+  const sse = get(SSE);
+  const kmsKeyId = get(KMS_KEY_ID);
+  const c = customerKey(ctx, OWN, get);
   if (kmsKeyId !== undefined && sse !== 'aws:kms' && sse !== 'aws:kms:dsse') {
     throw new S3Error('InvalidArgument', 'Server Side Encryption with KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms');
   }

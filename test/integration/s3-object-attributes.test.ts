@@ -6,9 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { crc32 } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import {
   CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectAttributesCommand,
-  GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand, type ChecksumAlgorithm,
+  GetObjectCommand, HeadObjectCommand, PutBucketVersioningCommand, PutObjectCommand, UploadPartCommand, type ChecksumAlgorithm,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -126,5 +127,25 @@ describe('object attributes and checksums', () => {
     const get = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'mode', ChecksumMode: 'ENABLED' }));
     assert.equal(get.ChecksumSHA1, checksumBase64('SHA1', body));
     assert.ok((await streamToBuffer(get.Body)).equals(body));
+  });
+
+  test('versionId selects the version; an SSE-C object needs its key', async () => {
+    await t.client.send(new CreateBucketCommand({ Bucket: 'attrs-versioned' }));
+    await t.client.send(new PutBucketVersioningCommand({ Bucket: 'attrs-versioned', VersioningConfiguration: { Status: 'Enabled' } }));
+    const first = await t.client.send(new PutObjectCommand({ Bucket: 'attrs-versioned', Key: 'k', Body: 'one' }));
+    await t.client.send(new PutObjectCommand({ Bucket: 'attrs-versioned', Key: 'k', Body: 'second' }));
+    const latest = await t.client.send(new GetObjectAttributesCommand({ Bucket: 'attrs-versioned', Key: 'k', ObjectAttributes: ['ObjectSize'] }));
+    assert.equal(latest.ObjectSize, 6);
+    const old = await t.client.send(new GetObjectAttributesCommand({ Bucket: 'attrs-versioned', Key: 'k', VersionId: first.VersionId, ObjectAttributes: ['ObjectSize', 'ETag'] }));
+    assert.equal(old.VersionId, first.VersionId);
+    assert.equal(old.ObjectSize, 3);
+    assert.equal(old.ETag, md5hex(Buffer.from('one')));
+    const key = Buffer.alloc(32, 7);
+    const sse = { SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64'), SSECustomerKeyMD5: createHash('md5').update(key).digest('base64') };
+    await t.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'sse-c', Body: 'secret', ...sse }));
+    const denied = await errorOf(t.client.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'sse-c', ObjectAttributes: ['ObjectSize'] })));
+    assert.equal(denied.status, 400);
+    const ok = await t.client.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'sse-c', ObjectAttributes: ['ObjectSize'], ...sse }));
+    assert.equal(ok.ObjectSize, 6);
   });
 });

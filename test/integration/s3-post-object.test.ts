@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketEncryptionCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketEncryptionCommand } from '@aws-sdk/client-s3';
 import { errorName } from '../support/errors.js';
 import { startTestServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
 import { md5hex, randomBytesSeeded, streamToBuffer } from '../support/bytes.js';
@@ -163,6 +163,31 @@ describe('POST Object (browser form upload)', () => {
     }
     for (const key of ['other/a', 'allowed/a', 'b/x', 'expired/x', 'badsig/x', 'extra/x', 'anon/x', 'big/x', 'small/x']) {
       assert.equal(await errorName(t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))), 'NotFound', key);
+    }
+  });
+
+  test('anonymous forms: allowed where the bucket ACL allows writes, with the acl field stored; bucket default encryption applies', async () => {
+    await t.client.send(new CreateBucketCommand({ Bucket: 'forms-open', ACL: 'public-read-write' }));
+    const open = `${t.server.s3Url}/forms-open`;
+    const r = await post(open, { key: 'drop.txt', acl: 'public-read', 'Content-Type': 'text/plain' }, Buffer.from('anonymous'));
+    assert.equal(r.status, 204, r.text);
+    // The anonymous writer owns it; public-read (the acl field) is what lets the bucket owner read it.
+    const got = await t.client.send(new GetObjectCommand({ Bucket: 'forms-open', Key: 'drop.txt' }));
+    assert.equal((await streamToBuffer(got.Body)).toString(), 'anonymous');
+    const priv = await post(open, { key: 'closed.txt' }, Buffer.from('x'));
+    assert.equal(priv.status, 204, priv.text);
+    assert.equal(await errorName(t.client.send(new GetObjectCommand({ Bucket: 'forms-open', Key: 'closed.txt' }))), 'AccessDenied');
+    // Still refused on a private bucket.
+    assert.equal((await post(url, { key: 'anon/y' }, Buffer.from('x'))).status, 403);
+    await t.client.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+    try {
+      const enc = await post(url, signedFields({ bucket, key: 'sse/by-default' }), Buffer.from('sealed'));
+      assert.equal(enc.status, 204, enc.text);
+      assert.equal(enc.headers.get('x-amz-server-side-encryption'), 'AES256');
+      const head = await t.client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'sse/by-default' }));
+      assert.equal(head.ServerSideEncryption, 'AES256');
+    } finally {
+      await t.client.send(new DeleteBucketEncryptionCommand({ Bucket: bucket }));
     }
   });
 

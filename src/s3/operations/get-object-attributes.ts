@@ -2,9 +2,8 @@
 // The attributes named in x-amz-object-attributes (ETag, Checksum, ObjectParts, StorageClass,
 // ObjectSize) without the body; ObjectParts pages with x-amz-max-parts and
 // x-amz-part-number-marker and appears for multipart objects only.
-//
-// Differences from AWS: objects have no versions yet, so a versionId other than "null" is
-// NoSuchVersion.
+// versionId reads that version (a delete marker answers as GetObject does); an SSE-C object
+// needs its key, as the reference says.
 
 import { header, requireKey, type S3Ctx } from '../context.js';
 import { S3Error } from '../errors.js';
@@ -13,6 +12,9 @@ import { checkOwner } from './access.js';
 import { httpDate, reportedStorageClass } from '../object-headers.js';
 import { sendXml } from './respond.js';
 import type { ObjectRecord } from '../../metadata/records.js';
+import { readVersion } from './get-object.js';
+import { setVersionHeader } from './versioning.js';
+import { readEncryption } from '../sse-headers.js';
 
 const ATTRIBUTES = new Map(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'].map((a) => [a.toLowerCase(), a]));
 
@@ -59,13 +61,12 @@ function objectParts(ctx: S3Ctx, o: ObjectRecord): Record<string, unknown> | und
 
 export async function getObjectAttributes(ctx: S3Ctx): Promise<void> {
   const { bucket, key } = requireKey(ctx);
-  checkOwner(ctx, bucket);
-  const versionId = ctx.query.get('versionId');
-  if (versionId !== null && versionId !== 'null') throw new S3Error('NoSuchVersion', undefined, { fields: { VersionId: versionId } });
+  const b = checkOwner(ctx, bucket);
   const want = requestedAttributes(ctx);
-  const o = ctx.svc.objects.getObject(bucket, key);
+  const o = readVersion(ctx, bucket, key);
+  readEncryption(ctx, o);
   ctx.koa.set('Last-Modified', httpDate(o.lastModifiedMs));
-  if (versionId !== null) ctx.koa.set('x-amz-version-id', versionId);
+  setVersionHeader(ctx, o, 'x-amz-version-id', b);
   const parts = want.has('ObjectParts') ? objectParts(ctx, o) : undefined;
   sendXml(ctx, 'GetObjectAttributesResponse', {
     ...(want.has('ETag') ? { ETag: o.etag } : {}),

@@ -7,9 +7,9 @@
 // authInBody); the form is authenticated here by verifyPostPolicy (SigV4 or the legacy V2
 // signature), and the bucket is always the one the URL names.
 //
-// Differences from AWS: a form without a policy (anonymous upload) is AccessDenied, since
-// bucket ACLs and policies are not evaluated yet; only the bucket owner's signature is
-// accepted; the `acl` field is validated but not stored.
+// Who may upload is decided as for PutObject (bucket policy, bucket ACL, ownership controls):
+// a form without a policy is an anonymous upload, which a public-read-write bucket (or a
+// policy) allows; the `acl` field is the object's canned ACL.
 
 import type { Readable } from 'node:stream';
 import { accountOf, requireBucket, type S3Ctx } from '../context.js';
@@ -19,7 +19,10 @@ import { verifyPostPolicy } from '../auth/post-policy.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { readPostForm } from '../post-object/form.js';
 import { parseTaggingXml } from '../tagging.js';
-import { sendEmpty, sendXml } from './respond.js';
+import { sendEmpty } from './respond.js';
+import { renderXml } from '../xml.js';
+import { checkOwner, newObjectOwner } from './access.js';
+import { setSseResponse, writeEncryption } from '../sse-headers.js';
 import { checksumAlgorithms, checksumDigestBytes, checksumHeader } from '../../pipeline/checksums.js';
 import type { BodyChecksum } from '../../gateway/object-service.js';
 import type { WriteResult } from '../../pipeline/write-path.js';
@@ -33,7 +36,6 @@ const ATTRIBUTE_FIELDS = new Set(['content-type', 'cache-control', 'content-disp
 
 export async function postObject(ctx: S3Ctx): Promise<void> {
   const bucket = requireBucket(ctx);
-  const record = ctx.svc.objects.getBucket(bucket);
   if (!ctx.credentials) throw new Error('PostObject routed without a credential lookup');
   const form = await readPostForm(ctx.koa.req);
   try {
@@ -45,14 +47,15 @@ export async function postObject(ctx: S3Ctx): Promise<void> {
     }
     if (fields.key !== undefined) form.fields = withKey(form.fields, fields.key.split('${filename}').join(form.filename));
     const auth = verifyPostPolicy({ bucket, fields: form.fields }, ctx.credentials, ctx.svc.now());
-    if (auth.anonymous) throw new S3Error('AccessDenied', 'Anonymous POST uploads are not allowed on this bucket.');
-    if (record.owner !== auth.accessKeyId) throw new S3Error('AccessDenied');
-    ctx.identity = accountOf(ctx.svc, auth.accessKeyId);
+    ctx.identity = auth.anonymous ? null : accountOf(ctx.svc, auth.accessKeyId);
     const key = objectKeyOf(lowerCased(form.fields).key ?? '');
     ctx.key = key;
-    const attrs = attributesFromFields(fields, auth.accessKeyId);
-    const range = auth.contentLengthRange;
+    const record = checkOwner(ctx, bucket);
+    const attrs = attributesFromFields(fields, newObjectOwner(ctx, record, fields.acl));
+    const range = auth.anonymous ? undefined : auth.contentLengthRange;
     const checksum = formChecksum(fields);
+    // SSE form fields (x-amz-server-side-encryption[-customer-*]) or the bucket default.
+    const encryption = writeEncryption(ctx, bucket, (name) => fields[name]);
     const object = await ctx.svc.objects.putObject(
       bucket,
       key,
@@ -60,9 +63,11 @@ export async function postObject(ctx: S3Ctx): Promise<void> {
       {
         data: boundedFile(form.file, range?.min ?? 0, Math.min(range?.max ?? Infinity, limits.putObjectSizeBytesMax)),
         ...(checksum ? { checksumAlgorithm: checksum.algorithm, verify: (w) => verifyChecksum(w, checksum) } : {}),
+        ...(encryption ? { encryption } : {}),
       },
       {},
     );
+    setSseResponse(ctx, object.sse);
     respond(ctx, fields, bucket, key, object.etag);
   } finally {
     // Whatever happened, the file stream must not hold the request: an unread one stalls it.
@@ -118,6 +123,7 @@ function attributesFromFields(fields: Record<string, string>, owner: string) {
     if (ATTRIBUTE_FIELDS.has(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
   }
   if (fields.acl !== undefined && !CANNED_ACLS.has(fields.acl)) throw new S3Error('InvalidArgument', 'The ACL you provided is not valid.');
+  if (fields.acl !== undefined) headers['x-amz-acl'] = fields.acl;
   const attrs = attributesFromHeaders(headers, owner);
   if (fields.tagging !== undefined) attrs.tagging = parseTaggingXml(fields.tagging, limits.objectTagsMax);
   return attrs;
@@ -155,7 +161,10 @@ function respond(ctx: S3Ctx, fields: Record<string, string>, bucket: string, key
   ctx.koa.set('Location', location);
   const status = fields.success_action_status;
   if (status === '201') {
-    sendXml(ctx, 'PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: `"${etag}"` }, 201);
+    // AWS's PostResponse carries no namespace (clients look up <Key> unqualified).
+    ctx.koa.status = 201;
+    ctx.koa.type = 'application/xml';
+    ctx.koa.body = renderXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: `"${etag}"` }, false);
     return;
   }
   sendEmpty(ctx, status === '200' ? 200 : 204);
