@@ -160,6 +160,10 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
   // Node answers 417 to any Expect other than 100-continue; S3 ignores unknown expectations
   // (s3-tests test_bucket_create_bad_expect_mismatch sends "Expect: 200").
   s3Server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => s3Server.emit('request', req, res));
+  // Expect: 100-continue: "100 Continue" goes out only when an operation starts reading the
+  // body, i.e. after authentication and authorization (s3/body.ts), so a refused request
+  // answers 403 before the client sends its body.
+  s3Server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => s3Server.emit('request', req, res));
   const sockets = new Set<Socket>();
   s3Server.on('connection', (s: Socket) => {
     sockets.add(s);

@@ -27,14 +27,15 @@ export function assertDeletable(o: ObjectRecord, bypassGovernance: boolean, nowM
 }
 
 /**
- * A retention change is refused when it weakens an active retention: COMPLIANCE may only be
- * extended (same mode, later date); GOVERNANCE may be shortened, removed or relaxed only
- * with the bypass header, and may always be extended or turned into COMPLIANCE.
+ * A change to an active retention: without the bypass header only extending it (same mode,
+ * later or equal date) is allowed. GOVERNANCE may be shortened, removed or changed to
+ * COMPLIANCE only with x-amz-bypass-governance-retention (overriding governance settings
+ * needs the bypass, as the Object Lock guide says; MinIO and Ceph RGW agree); COMPLIANCE
+ * may only be extended.
  */
 export function assertRetentionChange(old: ObjectRetention | undefined, next: ObjectRetention | null, bypassGovernance: boolean, nowMs: number): void {
   if (!retentionActive(old, nowMs)) return;
-  const strengthens =
-    next !== null && next.retainUntilMs >= old.retainUntilMs && (next.mode === 'COMPLIANCE' || old.mode === 'GOVERNANCE');
+  const strengthens = next !== null && next.retainUntilMs >= old.retainUntilMs && next.mode === old.mode;
   if (strengthens) return;
   if (old.mode === 'GOVERNANCE' && bypassGovernance) return;
   throw new MetadataError('AccessDenied', 'Access Denied because object protected by object lock.');

@@ -2,6 +2,7 @@
 // chunk signatures, x-amz-content-sha256) and a length check, and is consumed as a stream.
 // XML bodies are read whole but capped.
 
+import type { ServerResponse } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createPayloadVerifier, type PayloadVerifier, type PayloadVerifierOptions } from './auth/payload.js';
@@ -43,9 +44,23 @@ export interface ObjectBody {
 }
 
 /** The request's object bytes as a stream (framing removed, signatures checked). */
+const continued = new WeakSet<ServerResponse>();
+
+/**
+ * Sends "100 Continue" to a client waiting for it (Expect: 100-continue; server.ts leaves it to
+ * us): called by whatever starts reading a request body, once the request is authorized.
+ */
+export function continueBody(ctx: S3Ctx): void {
+  const res = ctx.koa.res;
+  if (continued.has(res) || !/^100-continue$/i.test(ctx.koa.req.headers.expect ?? '')) return;
+  continued.add(res);
+  res.writeContinue();
+}
+
 export function objectBody(ctx: S3Ctx, maxBytes: number, opts: PayloadVerifierOptions = {}): ObjectBody {
   const expected = declaredLength(ctx);
   if (expected !== undefined && expected > maxBytes) throw new S3Error('EntityTooLarge');
+  continueBody(ctx);
   const verifier = createPayloadVerifier(ctx.payload, ctx.koa.req.headers, opts);
   const check = new LengthCheck(expected, maxBytes);
   const req = ctx.koa.req;

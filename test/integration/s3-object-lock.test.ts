@@ -93,6 +93,10 @@ describe('Object Lock', () => {
     assert.equal((await errorOf(t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'g', VersionId: v })))).name, 'AccessDenied');
     const shorten = { Bucket: bucket, Key: 'g', VersionId: v, Retention: { Mode: 'GOVERNANCE' as const, RetainUntilDate: inDays(1) } };
     assert.equal((await errorOf(t.client.send(new PutObjectRetentionCommand(shorten)))).name, 'AccessDenied');
+    // Changing the mode to COMPLIANCE overrides the governance setting: it needs the bypass too.
+    const toCompliance = { Bucket: bucket, Key: 'g', VersionId: v, Retention: { Mode: 'COMPLIANCE' as const, RetainUntilDate: inDays(3) } };
+    assert.equal((await errorOf(t.client.send(new PutObjectRetentionCommand(toCompliance)))).name, 'AccessDenied');
+    await t.client.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: 'g', VersionId: v, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: inDays(3) } }));
     await t.client.send(new PutObjectRetentionCommand({ ...shorten, BypassGovernanceRetention: true }));
     await t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'g', VersionId: v, BypassGovernanceRetention: true }));
     assert.equal((await errorOf(t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'g', VersionId: v })))).name, 'NoSuchVersion');

@@ -86,6 +86,11 @@ describe('S3 protocol surface', () => {
     assert.ok(r.continued, 'the server answered 100 Continue before the body');
     const g = await send(t.server.s3Url, { method: 'GET', path: '/proto/continued' });
     assert.equal(g.body, 'hello');
+    // A request that is not allowed is refused before the body: no 100 Continue, a 403, nothing stored.
+    const anon = await send(t.server.s3Url, { method: 'PUT', path: '/proto/refused', sign: false, headers: { Expect: '100-continue', 'Content-Length': '5' }, body: 'hello' });
+    assert.equal(anon.status, 403);
+    assert.equal(anon.continued, false, 'no 100 Continue for a refused request');
+    assert.equal((await send(t.server.s3Url, { method: 'GET', path: '/proto/refused' })).status, 404);
   });
 
   test('virtual-host-style addressing under the configured domain', async () => {
@@ -147,5 +152,10 @@ describe('S3 protocol surface', () => {
     // Everything still referenced still reads.
     const g = await send(t.server.s3Url, { method: 'GET', path: '/proto/continued' });
     assert.equal(g.body, 'hello');
+    // A request that is not allowed is refused before the body: no 100 Continue, a 403, nothing stored.
+    const anon = await send(t.server.s3Url, { method: 'PUT', path: '/proto/refused', sign: false, headers: { Expect: '100-continue', 'Content-Length': '5' }, body: 'hello' });
+    assert.equal(anon.status, 403);
+    assert.equal(anon.continued, false, 'no 100 Continue for a refused request');
+    assert.equal((await send(t.server.s3Url, { method: 'GET', path: '/proto/refused' })).status, 404);
   });
 });

@@ -21,6 +21,7 @@ import { readPostForm } from '../post-object/form.js';
 import { parseTaggingXml } from '../tagging.js';
 import { sendEmpty } from './respond.js';
 import { renderXml } from '../xml.js';
+import { continueBody } from '../body.js';
 import { checkOwner, newObjectOwner } from './access.js';
 import { setSseResponse, writeEncryption } from '../sse-headers.js';
 import { checksumAlgorithms, checksumDigestBytes, checksumHeader } from '../../pipeline/checksums.js';
@@ -37,6 +38,7 @@ const ATTRIBUTE_FIELDS = new Set(['content-type', 'cache-control', 'content-disp
 export async function postObject(ctx: S3Ctx): Promise<void> {
   const bucket = requireBucket(ctx);
   if (!ctx.credentials) throw new Error('PostObject routed without a credential lookup');
+  continueBody(ctx);
   const form = await readPostForm(ctx.koa.req);
   try {
     const fields = lowerCased(form.fields);
