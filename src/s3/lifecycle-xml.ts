@@ -51,6 +51,11 @@ function parseRule(r: Node): LifecycleRule {
   const status = text(r, 'Status');
   if (status !== 'Enabled' && status !== 'Disabled') throw new S3Error('MalformedXML', 'Status must be Enabled or Disabled');
   if (r['Transition'] !== undefined || r['NoncurrentVersionTransition'] !== undefined) {
+    // A malformed transition is the client's error (400) before it is our missing feature (501).
+    for (const t of [r['Transition']].flat()) {
+      const date = t !== undefined && typeof t === 'object' ? text(node(t), 'Date') : undefined;
+      if (date !== undefined) midnightDate(date);
+    }
     throw new S3Error('NotImplemented', 'Lifecycle transitions are not supported: Tessera has one storage tier');
   }
   const rule: LifecycleRule = { id, enabled: status === 'Enabled' };
