@@ -90,7 +90,7 @@ compat_start_server() {
       --data-dir "$COMPAT_WORK/data" \
       --s3-address "$S3_HOSTPORT" \
       --admin-address "$ADMIN_HOSTPORT" \
-      --drives 6 >"$COMPAT_WORK/server.log" 2>&1) &
+      --drives 6 ${COMPAT_SERVER_ARGS:-} >"$COMPAT_WORK/server.log" 2>&1) &
   SERVER_PID=$!
   local i
   for i in $(seq 1 600); do

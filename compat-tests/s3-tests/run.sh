@@ -57,6 +57,13 @@ if [ ! -d "$PYDEPS/boto3" ]; then
 fi
 mkdir -p "$RESULTS"
 
+# The suite's lifecycle tests assume RGW's rgw_lc_debug_interval: a lifecycle "day" of
+# lc_debug_interval (10 s by default) seconds. The server gets the same through its config.
+mkdir -p "$RESULTS"
+LC_CONF="$RESULTS/server-config.json"
+echo '{"lifecycle": {"intervalMs": 1000, "dayMs": 10000}}' >"$LC_CONF"
+export COMPAT_SERVER_ARGS="--config $LC_CONF"
+
 # shellcheck source=../lib.sh
 source "$HERE/../lib.sh"
 compat_init s3-tests
