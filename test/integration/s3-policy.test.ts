@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import {
   CreateBucketCommand, DeleteBucketPolicyCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand, GetObjectCommand,
   ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, PutPublicAccessBlockCommand, GetPublicAccessBlockCommand,
-  DeletePublicAccessBlockCommand, PutBucketAclCommand, HeadObjectCommand, CopyObjectCommand, type S3Client,
+  DeletePublicAccessBlockCommand, PutBucketAclCommand, HeadObjectCommand, CopyObjectCommand, DeleteObjectsCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startTestServer, s3Client, type TestServer } from '../support/server.js';
 import { createUser, type CreatedUser } from '../support/users.js';
@@ -180,4 +180,20 @@ test('s3:x-amz-copy-source limits which sources a copy grant accepts', async () 
   assert.equal(await (await altS3.send(new GetObjectCommand({ Bucket: 'pol-dst', Key: 'new' }))).Body?.transformToString(), 'body of public/foo');
   assert.equal(await errorName(altS3.send(new CopyObjectCommand({ Bucket: 'pol-dst', Key: 'new2', CopySource: 'pol-src/private/foo' }))), 'AccessDenied');
   assert.equal(await errorName(altS3.send(new PutObjectCommand({ Bucket: 'pol-dst', Key: 'plain', Body: 'x' }))), 'AccessDenied');
+});
+
+test('DeleteObjects is authorized key by key: a prefix policy applies to each entry', async () => {
+  await bucketWith('pol-multi', ['protected/a', 'open/b', 'open/c', 'protected/d']);
+  await putPolicy('pol-multi', [
+    { Sid: 'NobodyDeletesProtected', Effect: 'Deny', Principal: '*', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::pol-multi/protected/*' },
+    { Sid: 'AltDeletesOpen', Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${alt.id}:root`] }, Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::pol-multi/open/*' },
+  ]);
+  const byOwner = await t.client.send(new DeleteObjectsCommand({ Bucket: 'pol-multi', Delete: { Objects: [{ Key: 'protected/a' }, { Key: 'open/b' }] } }));
+  assert.deepEqual(byOwner.Deleted?.map((d) => d.Key), ['open/b']);
+  assert.deepEqual(byOwner.Errors?.map((e) => [e.Key, e.Code]), [['protected/a', 'AccessDenied']]);
+  const byAlt = await altS3.send(new DeleteObjectsCommand({ Bucket: 'pol-multi', Delete: { Objects: [{ Key: 'open/c' }, { Key: 'protected/d' }] } }));
+  assert.deepEqual(byAlt.Deleted?.map((d) => d.Key), ['open/c']);
+  assert.deepEqual(byAlt.Errors?.map((e) => [e.Key, e.Code]), [['protected/d', 'AccessDenied']]);
+  const left = await t.client.send(new ListObjectsV2Command({ Bucket: 'pol-multi' }));
+  assert.deepEqual(left.Contents?.map((o) => o.Key), ['protected/a', 'protected/d']);
 });

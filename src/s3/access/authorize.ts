@@ -31,13 +31,15 @@ export interface AccessTarget {
   operation?: string;
   /** Condition values that replace the request's (s3:prefix of the implied listing). */
   conditions?: Record<string, string[]>;
+  /** Whether a version is named (s3:DeleteObjectVersion …); defaults to ?versionId in the query. */
+  versioned?: boolean;
 }
 
 type Decision = 'allow' | 'deny' | 'missing';
 
 /** Throws AccessDenied unless the caller may perform the operation; returns the bucket. */
 export function authorize(ctx: S3Ctx, bucket: BucketRecord, target: AccessTarget = {}): void {
-  const spec = actionFor(target.operation ?? ctx.operation, ctx.query.has('versionId'));
+  const spec = actionFor(target.operation ?? ctx.operation, target.versioned ?? ctx.query.has('versionId'));
   const t: AccessTarget = { ...target };
   let d = decide(ctx, bucket, spec, t);
   if (d === 'allow' && spec.acl === 'object' && ctx.identity !== bucket.owner) {

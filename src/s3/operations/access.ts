@@ -25,6 +25,21 @@ export function checkOwner(ctx: S3Ctx, bucket: string): BucketRecord {
 }
 
 /**
+ * The bucket, for an operation that authorizes each object it names itself (DeleteObjects:
+ * AWS checks s3:DeleteObject on every key, so a policy on a prefix applies key by key).
+ */
+export function bucketForPerKeyAccess(ctx: S3Ctx, bucket: string): BucketRecord {
+  const b = ctx.svc.objects.getBucket(bucket);
+  checkExpectedOwner(ctx, b, 'x-amz-expected-bucket-owner');
+  return b;
+}
+
+/** Throws AccessDenied unless the caller may perform `operation` on `key` of bucket `b`. */
+export function checkKeyAccess(ctx: S3Ctx, b: BucketRecord, key: string, operation: string, versioned: boolean): void {
+  authorize(ctx, b, { key, operation, versioned });
+}
+
+/**
  * For an operation that has the object record at hand (a specific version, say): checks
  * the object's ACL against that record rather than the current one.
  */

@@ -2,14 +2,16 @@
 // Accepted with Content-MD5, with an x-amz-checksum-* header, or with neither (new SDKs
 // send a checksum and no Content-MD5). Up to 1000 keys; Quiet lists only the errors.
 // Each entry may name a VersionId; results carry DeleteMarker / DeleteMarkerVersionId as
-// AWS reports them, and x-amz-bypass-governance-retention applies to every entry.
+// AWS reports them, and x-amz-bypass-governance-retention applies to every entry. Access is
+// checked per key (s3:DeleteObject / s3:DeleteObjectVersion on that key): a key the caller may
+// not delete is an AccessDenied <Error> entry, the others are deleted.
 
 import { caller, requireBucket, header, type S3Ctx } from '../context.js';
 import { bypassGovernance } from './versioning.js';
 import type { DeleteOutcome } from '../../metadata/versions.js';
 import { S3Error } from '../errors.js';
 import { limits } from '../../limits.js';
-import { checkOwner } from './access.js';
+import { bucketForPerKeyAccess, checkKeyAccess } from './access.js';
 import { readSmallBody } from '../body.js';
 import { parseXml, xmlText } from '../xml.js';
 import { sendXml } from './respond.js';
@@ -24,7 +26,7 @@ function verifyMd5(ctx: S3Ctx, body: Buffer): void {
 
 export async function deleteObjects(ctx: S3Ctx): Promise<void> {
   const bucket = requireBucket(ctx);
-  checkOwner(ctx, bucket);
+  const b = bucketForPerKeyAccess(ctx, bucket);
   const body = await readSmallBody(ctx);
   verifyMd5(ctx, body);
   const doc = parseXml(body.toString('utf8'), ['Delete.Object']);
@@ -43,6 +45,7 @@ export async function deleteObjects(ctx: S3Ctx): Promise<void> {
     try {
       if (Buffer.byteLength(key) > limits.keyLengthBytesMax) throw new S3Error('KeyTooLongError');
       if (versionId !== undefined && (versionId === '' || versionId.length > limits.versionIdLengthMax)) throw new S3Error('InvalidArgument', 'Invalid version id specified');
+      checkKeyAccess(ctx, b, key, 'DeleteObject', versionId !== undefined);
       const out = await ctx.svc.objects.deleteObject(bucket, key, { owner: caller(ctx), bypassGovernance: bypass, ...(versionId !== undefined ? { versionId } : {}) });
       if (!quiet) deleted.push(deletedEntry(key, versionId, out));
     } catch (err) {
