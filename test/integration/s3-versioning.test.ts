@@ -15,6 +15,10 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
+  PutObjectTaggingCommand,
+  GetObjectTaggingCommand,
+  PutObjectAclCommand,
+  GetObjectAclCommand,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../support/errors.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -210,5 +214,26 @@ describe('versioning', () => {
   test('PutBucketVersioning validates its document; MFA delete is not implemented', async () => {
     assert.equal((await errorOf(t.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'On' as 'Enabled' } })))).name, 'MalformedXML');
     assert.equal((await errorOf(t.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled', MFADelete: 'Enabled' } })))).status, 501);
+  });
+
+  test('tagging and ACLs address a version by versionId; the latest by default', async () => {
+    await t.client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const v1 = await put('sub', 'one');
+    const v2 = await put('sub', 'two');
+    await t.client.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'sub', VersionId: v1, Tagging: { TagSet: [{ Key: 'gen', Value: '1' }] } }));
+    await t.client.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: 'sub', Tagging: { TagSet: [{ Key: 'gen', Value: '2' }] } }));
+    const t1 = await t.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'sub', VersionId: v1 }));
+    assert.deepEqual([t1.VersionId, t1.TagSet], [v1, [{ Key: 'gen', Value: '1' }]]);
+    const latest = await t.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'sub' }));
+    assert.deepEqual([latest.VersionId, latest.TagSet], [v2, [{ Key: 'gen', Value: '2' }]]);
+    await t.client.send(new PutObjectAclCommand({ Bucket: bucket, Key: 'sub', VersionId: v1, ACL: 'public-read' }));
+    const acl1 = await t.client.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'sub', VersionId: v1 }));
+    assert.ok(acl1.Grants?.some((g) => g.Grantee?.URI?.endsWith('/AllUsers')), 'v1 is public-read');
+    const acl2 = await t.client.send(new GetObjectAclCommand({ Bucket: bucket, Key: 'sub' }));
+    assert.ok(!acl2.Grants?.some((g) => g.Grantee?.URI?.endsWith('/AllUsers')), 'the latest stays private');
+    assert.equal((await failure(t.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'sub', VersionId: 'nope' })))).name, 'InvalidArgument');
+    // A well-formed id of a version that is gone: NoSuchVersion.
+    await t.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'sub', VersionId: v1 }));
+    assert.equal((await failure(t.client.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: 'sub', VersionId: v1 })))).name, 'NoSuchVersion');
   });
 });
