@@ -103,6 +103,18 @@ describe('multipart uploads', () => {
     assert.ok((await streamToBuffer(got.Body)).equals(body));
   });
 
+  test('a part listed twice in Complete: the last entry counts, as the last upload of the part is kept', async () => {
+    const { UploadId } = await t.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'resent' }));
+    const first = await t.client.send(new UploadPartCommand({ Bucket: bucket, Key: 'resent', UploadId, PartNumber: 1, Body: 'first' }));
+    const second = await t.client.send(new UploadPartCommand({ Bucket: bucket, Key: 'resent', UploadId, PartNumber: 1, Body: 'second' }));
+    // The stale entry last: its ETag is not the stored part's.
+    const stale = { Bucket: bucket, Key: 'resent', UploadId, MultipartUpload: { Parts: [{ ETag: second.ETag, PartNumber: 1 }, { ETag: first.ETag, PartNumber: 1 }] } };
+    assert.equal(await errorName(t.client.send(new CompleteMultipartUploadCommand(stale))), 'InvalidPart');
+    await t.client.send(new CompleteMultipartUploadCommand({ ...stale, MultipartUpload: { Parts: [{ ETag: first.ETag, PartNumber: 1 }, { ETag: second.ETag, PartNumber: 1 }] } }));
+    const got = await t.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'resent' }));
+    assert.equal((await streamToBuffer(got.Body)).toString(), 'second');
+  });
+
   test('composite CRC32 checksum: per part, then the checksum of the part checksums with -N', async () => {
     const parts = [randomBytesSeeded(5 * MiB, 31), randomBytesSeeded(4096, 32)];
     const { UploadId } = await t.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'crc', ChecksumAlgorithm: 'CRC32' }));

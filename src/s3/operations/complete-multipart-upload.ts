@@ -43,13 +43,18 @@ export async function completeMultipartUpload(ctx: S3Ctx): Promise<void> {
   const rawParts = (root['Part'] as Record<string, unknown>[] | undefined) ?? [];
   if (rawParts.length === 0) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   if (rawParts.length > limits.partNumberMax) throw new S3Error('MalformedXML');
-  const parts = rawParts.map((p) => {
+  const listed = rawParts.map((p) => {
     const n = xmlText(p['PartNumber']);
     const etag = xmlText(p['ETag']);
     if (n === undefined || etag === undefined || !/^\d+$/.test(n)) throw new S3Error('MalformedXML');
     const checksum = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumSHA1', 'ChecksumSHA256', 'ChecksumCRC64NVME'].map((f) => xmlText(p[f])).find((v) => v !== undefined);
     return { partNumber: Number(n), etag: etag.trim().replace(/^"|"$/g, ''), ...(checksum ? { checksum } : {}) };
   });
+  // A part uploaded twice may be listed twice (a client that retried an UploadPart and kept
+  // both answers): the last entry for a part number is the one that counts, as the last
+  // upload of a part is the one kept (s3-tests test_multipart_resend_first_finishes_last).
+  // The order must still be ascending otherwise (InvalidPartOrder, checked on commit).
+  const parts = listed.filter((p, i) => listed[i + 1]?.partNumber !== p.partNumber);
   const object = uploadGone ? completedBefore(ctx, bucket, key, parts) : await ctx.svc.multipart.complete(bucket, key, uploadId, parts, writeConditions(ctx), wholeObjectChecksumCheck(ctx));
   setChecksumResponse(ctx, object.checksum);
   setWrittenVersionHeader(ctx, object);
