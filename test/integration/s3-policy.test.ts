@@ -197,3 +197,20 @@ test('DeleteObjects is authorized key by key: a prefix policy applies to each en
   const left = await t.client.send(new ListObjectsV2Command({ Bucket: 'pol-multi' }));
   assert.deepEqual(left.Contents?.map((o) => o.Key), ['protected/a', 'protected/d']);
 });
+
+test('policy variables: ${aws:username} gives each user a home prefix; anonymous callers have none', async () => {
+  await bucketWith('pol-home', ['home/alt/notes', 'home/other/notes']);
+  await putPolicy('pol-home', [
+    { Sid: 'Home', Effect: 'Allow', Principal: '*', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::pol-home/home/${aws:username}/*' },
+    { Sid: 'ListHome', Effect: 'Allow', Principal: '*', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::pol-home', Condition: { StringLike: { 's3:prefix': 'home/${aws:username}/*' } } },
+  ]);
+  const got = await altS3.send(new GetObjectCommand({ Bucket: 'pol-home', Key: 'home/alt/notes' }));
+  assert.equal(await got.Body?.transformToString(), 'body of home/alt/notes');
+  await altS3.send(new PutObjectCommand({ Bucket: 'pol-home', Key: 'home/alt/new', Body: 'mine' }));
+  assert.equal(await errorName(altS3.send(new GetObjectCommand({ Bucket: 'pol-home', Key: 'home/other/notes' }))), 'AccessDenied');
+  const listed = await altS3.send(new ListObjectsV2Command({ Bucket: 'pol-home', Prefix: 'home/alt/' }));
+  assert.deepEqual(listed.Contents?.map((o) => o.Key), ['home/alt/new', 'home/alt/notes']);
+  assert.equal(await errorName(altS3.send(new ListObjectsV2Command({ Bucket: 'pol-home', Prefix: 'home/other/' }))), 'AccessDenied');
+  // No user name, no home: the statement does not apply to anonymous callers.
+  assert.equal((await anonGet('pol-home', 'home/alt/notes')).status, 403);
+});

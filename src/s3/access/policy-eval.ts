@@ -6,6 +6,7 @@
 import { evaluateCondition } from './conditions.js';
 import type { Policy, PrincipalSpec, Statement } from './policy.js';
 import { wildcardMatch } from './wildcard.js';
+import { expandVariables } from './policy-variables.js';
 
 export type PolicyDecision = 'Allow' | 'Deny' | 'Neutral';
 
@@ -39,11 +40,18 @@ function applies(s: Statement, req: PolicyRequest): boolean {
   // Action names are case-insensitive; resources are not.
   if (s.action && !s.action.some((a) => wildcardMatch(a, req.action, true))) return false;
   if (s.notAction && s.notAction.some((a) => wildcardMatch(a, req.action, true))) return false;
-  if (s.resource && !s.resource.some((r) => wildcardMatch(r, req.resource))) return false;
-  if (s.notResource && s.notResource.some((r) => wildcardMatch(r, req.resource))) return false;
+  const matchesResource = (r: string) => {
+    const pattern = expandVariables(r, req.conditionValues);
+    return pattern !== undefined && wildcardMatch(pattern, req.resource);
+  };
+  if (s.resource && !s.resource.some(matchesResource)) return false;
+  if (s.notResource && s.notResource.some(matchesResource)) return false;
   for (const [op, keys] of Object.entries(s.condition)) {
     for (const [key, values] of Object.entries(keys)) {
-      if (!evaluateCondition(op, values, req.conditionValues(normaliseKey(key)))) return false;
+      // A variable without a value makes the condition false (the statement does not apply).
+      const expanded = values.map((v) => expandVariables(v, req.conditionValues));
+      if (expanded.some((v) => v === undefined)) return false;
+      if (!evaluateCondition(op, expanded as string[], req.conditionValues(normaliseKey(key)))) return false;
     }
   }
   return true;
