@@ -4,6 +4,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -160,6 +161,22 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
   // Node answers 417 to any Expect other than 100-continue; S3 ignores unknown expectations
   // (s3-tests test_bucket_create_bad_expect_mismatch sends "Expect: 200").
   s3Server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => s3Server.emit('request', req, res));
+  // Bytes that do not parse as HTTP (a client that sent more body than its Content-Length said)
+  // while a request on the same connection is still being answered: Node's default would write
+  // its 400 and destroy the socket first, so the client would never see the answer to the
+  // request it sent (BadDigest, say). That answer goes out first, then the connection closes.
+  s3Server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (pending && !pending.writableFinished) {
+      const close = () => socket.destroy();
+      pending.once('finish', close);
+      pending.once('close', close);
+      return;
+    }
+    if (!socket.writable) return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
   // Expect: 100-continue: "100 Continue" goes out only when an operation starts reading the
   // body, i.e. after authentication and authorization (s3/body.ts), so a refused request
   // answers 403 before the client sends its body.

@@ -4,6 +4,8 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { createHash } from 'node:crypto';
 import aws4 from 'aws4';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { startTestServer, TEST_ACCESS_KEY, TEST_SECRET_KEY, type TestServer } from '../support/server.js';
@@ -91,6 +93,29 @@ describe('S3 protocol surface', () => {
     assert.equal(anon.status, 403);
     assert.equal(anon.continued, false, 'no 100 Continue for a refused request');
     assert.equal((await send(t.server.s3Url, { method: 'GET', path: '/proto/refused' })).status, 404);
+  });
+
+  test('more body than Content-Length: the request is answered (BadDigest) before the connection closes', async () => {
+    const url = new URL(t.server.s3Url);
+    const path = '/proto/short';
+    const headers = {
+      'Content-Length': '2',
+      'Content-MD5': createHash('md5').update('bar').digest('base64'),
+      'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
+    };
+    const signed = aws4.sign({ host: url.host, path, method: 'PUT', service: 's3', region: 'us-east-1', headers: { ...headers } }, { accessKeyId: TEST_ACCESS_KEY, secretAccessKey: TEST_SECRET_KEY });
+    const head = Object.entries(signed.headers as Record<string, string>).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const sock = connect(Number(url.port), url.hostname, () => sock.write(`PUT ${path} HTTP/1.1\r\n${head}\r\n\r\nbar`));
+      let text = '';
+      sock.setEncoding('utf8');
+      sock.on('data', (c: string) => (text += c));
+      sock.on('close', () => resolve(text));
+      sock.on('error', reject);
+    });
+    assert.match(reply, /^HTTP\/1\.1 400 /);
+    assert.match(reply, /<Code>BadDigest<\/Code>/, 'the S3 answer, not a bare 400 for the stray byte');
+    assert.equal((await send(t.server.s3Url, { method: 'GET', path })).status, 404, 'nothing stored');
   });
 
   test('virtual-host-style addressing under the configured domain', async () => {
