@@ -120,8 +120,14 @@ function main(): void {
     `guarantee after: ${result.guarantee.description} (at most ${result.guarantee.fragmentsPerZoneMax} per zone, ${result.guarantee.fragmentsPerNodeMax} per node)`,
     `fill before: ${formatBalance(result.before)}`,
     `fill after:  ${formatBalance(result.after)}`,
+    `floor after (chance alone at capacity shares): max +${result.afterChanceMaxPercent.toFixed(2)}%, std ${result.after.poissonStdPercent.toFixed(2)}%`,
+    `fill after vs achievable share (capacity share clamped by the per-zone rule): max +${result.afterAchievable.maxPercent.toFixed(2)}%, ` +
+      `std ${result.afterAchievable.stdPercent.toFixed(2)}% (chance alone: max +${result.afterAchievable.chanceMaxPercent.toFixed(2)}%, ` +
+      `std ${result.afterAchievable.chanceStdPercent.toFixed(2)}%)`,
     `moved: ${result.moved} fragments of ${result.fragments} (${(100 * result.moved / result.fragments).toFixed(3)}%); ` +
       `minimum ${Math.round(result.optimal)} (${(100 * result.optimal / result.fragments).toFixed(3)}%)`,
+    `movement vs achievable shares: minimum ${Math.round(result.optimalAchievable)}, ` +
+      `${result.optimalAchievable === 0 ? 'n/a' : (result.moved / result.optimalAchievable).toFixed(3) + '×'}`,
     `violations: ${result.violations} chunks`,
     `speed: ${Math.round(result.placementsPerCpuSecond)} placements per CPU-second, ${Math.round(result.placementsPerWallSecond)} per wall-second`,
     `balance ${result.after.maxPercent.toFixed(2)}%, movement ${movement.toFixed(3)}× optimal, violations ${result.violations}, ${Math.round(result.placementsPerCpuSecond)} placements/s`,

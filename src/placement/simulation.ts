@@ -9,6 +9,7 @@ import { compileClusterMap, type CompiledMap } from './compiled-map.js';
 import { guarantee, type Guarantee } from './guarantee.js';
 import { Placer } from './placer.js';
 import { fragmentCount, type StorageClass } from './storage-classes.js';
+import { achievableShares, balanceAgainst, capacityExpected, chanceMaxPercent, type ShareBalance } from './balance-floors.js';
 
 export interface Balance {
   // Fragments per unit of usable weight, relative to the cluster mean: the fullest drive's
@@ -35,6 +36,13 @@ export interface SimulationResult {
   readonly guarantee: Guarantee;
   readonly placementsPerCpuSecond: number;
   readonly placementsPerWallSecond: number;
+  // Floors and the second figure (balance-floors.ts): the fullest drive's excess chance alone
+  // gives at capacity shares, and the after-map balance against the shares the domain rule allows.
+  readonly afterChanceMaxPercent: number;
+  readonly afterAchievable: ShareBalance;
+  // The least a change must move when each map's ideal fill is its achievable shares rather than
+  // its capacity shares (the per-zone rule can make the capacity minimum unreachable, or too low).
+  readonly optimalAchievable: number;
 }
 
 // Deterministic pseudo-random 32-byte chunk ids (SHA-256 stand-ins), from a seed and an index.
@@ -91,6 +99,10 @@ export function simulate(beforeMap: ClusterMap, afterMap: ClusterMap, storageCla
     optimal: optimalMoves(before, after, translate, fragments),
     placementsPerCpuSecond: (2 * chunks) / ((cpu.user + cpu.system) / 1e6),
     placementsPerWallSecond: (2 * chunks) / wallSeconds,
+    afterChanceMaxPercent: chanceMaxPercent(capacityExpected(after, fragments)),
+    afterAchievable: balanceAgainst(afterFill, achievableShares(after, promise, count), fragments),
+    optimalAchievable: shareChange(
+      achievableShares(before, guarantee(storageClass, before), count), achievableShares(after, promise, count), translate, fragments),
   };
 }
 
@@ -160,6 +172,19 @@ function optimalMoves(before: CompiledMap, after: CompiledMap, translate: Int32A
   }
   for (let d = 0; d < after.drives.count; d++) if (seen[d] === 0) change += ideal(after, d);
   return change / 2;
+}
+
+// Half the total change in each drive's expected fill, from per-drive shares of two maps.
+function shareChange(before: Float64Array, after: Float64Array, translate: Int32Array, fragments: number): number {
+  const seen = new Uint8Array(after.length);
+  let change = 0;
+  for (let d = 0; d < before.length; d++) {
+    const a = translate[d]!;
+    change += Math.abs((a < 0 ? 0 : after[a]!) - before[d]!);
+    if (a >= 0) seen[a] = 1;
+  }
+  for (let d = 0; d < after.length; d++) if (seen[d] === 0) change += after[d]!;
+  return fragments * change / 2;
 }
 
 // A chunk violates its failure domains when a zone or a node holds more fragments than the
