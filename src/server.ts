@@ -167,15 +167,20 @@ export async function startServer(config: Readonly<TesseraConfig>, logger: Logge
   // request it sent (BadDigest, say). That answer goes out first, then the connection closes.
   s3Server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     const pending = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (pending && !pending.writableFinished) {
+    // Only a parse error after a complete request waits: a reset connection, or bad bytes
+    // inside the body being read, must end that request now (it would wait for bytes forever).
+    if (pending && !pending.writableFinished && err.code?.startsWith('HPE_') && pending.req.complete) {
       const close = () => socket.destroy();
       pending.once('finish', close);
       pending.once('close', close);
       return;
     }
-    if (!socket.writable) return void socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // Otherwise as Node's default: a status line if nothing was written yet, then destroy.
+    if (socket.writable && !pending?.headersSent && (socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) {
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
   });
   // Expect: 100-continue: "100 Continue" goes out only when an operation starts reading the
   // body, i.e. after authentication and authorization (s3/body.ts), so a refused request
