@@ -101,6 +101,9 @@ export class UserDirectory {
   private readonly cache = new LRUCache<string, Account>({ max: limits.accountCacheEntriesMax, ttl: limits.accountCacheTtlMs });
   // By canonical id: policy checks ask for the caller's name, ACL calls for grantees' names.
   private readonly byIdCache = new LRUCache<string, Account>({ max: limits.accountCacheEntriesMax, ttl: limits.accountCacheTtlMs });
+  // Ids that are no account (AWS's anonymous id on anonymously written objects, deleted users):
+  // a listing names an owner per entry, and each miss would otherwise scan the users table.
+  private readonly missingIds = new LRUCache<string, true>({ max: limits.accountCacheEntriesMax, ttl: limits.accountCacheTtlMs });
 
   constructor(private readonly deps: UserDirectoryDeps) {}
 
@@ -126,12 +129,14 @@ export class UserDirectory {
     if (id === this.deps.root.accessKeyId) return this.rootAccount;
     const cached = this.byIdCache.get(id);
     if (cached) return cached;
+    if (this.missingIds.has(id)) return undefined;
     for (const { value } of this.deps.tables.users.getRange({})) {
       if (value.id !== id) continue;
       const a = toAccount(value);
       this.byIdCache.set(id, a);
       return a;
     }
+    this.missingIds.set(id, true);
     return undefined;
   }
 
@@ -151,6 +156,7 @@ export class UserDirectory {
     // The id is drawn here, not in the state machine, so every replica stores the same one.
     const user: UserRecord = { v: 1, name, id: randomBytes(32).toString('hex'), accessKeyId, secretAccessKey, createdMs: this.deps.now() };
     await this.deps.apply({ type: 'CreateUser', user });
+    this.missingIds.clear();
     return user;
   }
 

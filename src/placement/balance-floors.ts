@@ -34,14 +34,20 @@ export function chanceMaxPercent(expected: Float64Array): number {
     for (const mean of expected) if (mean > 0) logP += Math.log(Math.max(normalCdf(x * Math.sqrt(mean)), 1e-300));
     return Math.exp(logP);
   };
+  return 100 * crossing(probabilityAllBelow, 0.5, 1e6, 60);
+}
+
+// The x ≥ 0 at which an increasing f reaches `target`, by doubling an upper bound (up to xMax)
+// and then bisecting `iterations` times; the upper end of the last interval is returned.
+function crossing(f: (x: number) => number, target: number, xMax: number, iterations: number): number {
   let lo = 0;
   let hi = 1;
-  while (probabilityAllBelow(hi) < 0.5 && hi < 1e6) hi *= 2;
-  for (let i = 0; i < 60; i++) {
+  while (f(hi) < target && hi < xMax) hi *= 2;
+  for (let i = 0; i < iterations; i++) {
     const mid = (lo + hi) / 2;
-    if (probabilityAllBelow(mid) < 0.5) lo = mid; else hi = mid;
+    if (f(mid) < target) lo = mid; else hi = mid;
   }
-  return 100 * hi;
+  return hi;
 }
 
 // Shares proportional to `weights`, each clamped into [lo, hi], summing to 1: the λ with
@@ -52,14 +58,8 @@ function clampedShares(weights: Float64Array, lo: number, hi: number): Float64Ar
     for (const w of weights) if (w > 0) sum += Math.min(hi, Math.max(lo, lambda * w));
     return sum;
   };
-  let a = 0;
-  let b = 1;
-  while (sumAt(b) < 1 && b < 1e300) b *= 2;
-  for (let i = 0; i < 200; i++) {
-    const mid = (a + b) / 2;
-    if (sumAt(mid) < 1) a = mid; else b = mid;
-  }
-  return weights.map((w) => (w > 0 ? Math.min(hi, Math.max(lo, b * w)) : 0));
+  const lambda = crossing(sumAt, 1, 1e300, 200);
+  return weights.map((w) => (w > 0 ? Math.min(hi, Math.max(lo, lambda * w)) : 0));
 }
 
 // Each drive's achievable share of all fragments: its zone's capacity share clamped by the

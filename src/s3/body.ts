@@ -43,7 +43,6 @@ export interface ObjectBody {
   done: Promise<void>;
 }
 
-/** The request's object bytes as a stream (framing removed, signatures checked). */
 const continued = new WeakSet<ServerResponse>();
 
 /**
@@ -57,6 +56,7 @@ export function continueBody(ctx: S3Ctx): void {
   res.writeContinue();
 }
 
+/** The request's object bytes as a stream (framing removed, signatures checked). */
 export function objectBody(ctx: S3Ctx, maxBytes: number, opts: PayloadVerifierOptions = {}): ObjectBody {
   const expected = declaredLength(ctx);
   if (expected !== undefined && expected > maxBytes) throw new S3Error('EntityTooLarge');

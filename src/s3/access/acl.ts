@@ -67,12 +67,12 @@ export function aclAllows(grants: readonly Grant[], principal: string | null, pe
   return false;
 }
 
-/** Whether an ACL grants anything to everyone or to every authenticated caller. */
 /** True when the grants give FULL_CONTROL to `owner` and nothing to anyone else (private). */
 export function onlyOwnerFullControl(grants: readonly Grant[], owner: string): boolean {
   return grants.length === 1 && grants[0]!.permission === 'FULL_CONTROL' && grants[0]!.grantee.type === 'CanonicalUser' && grants[0]!.grantee.id === owner;
 }
 
+/** Whether an ACL grants anything to everyone or to every authenticated caller. */
 export function isPublicAcl(grants: readonly Grant[]): boolean {
   return grants.some((g) => g.grantee.type === 'Group' && (g.grantee.uri === ALL_USERS || g.grantee.uri === AUTHENTICATED_USERS));
 }

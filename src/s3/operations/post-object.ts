@@ -19,8 +19,7 @@ import { verifyPostPolicy } from '../auth/post-policy.js';
 import { attributesFromHeaders } from '../object-headers.js';
 import { readPostForm } from '../post-object/form.js';
 import { parseTaggingXml } from '../tagging.js';
-import { sendEmpty } from './respond.js';
-import { renderXml } from '../xml.js';
+import { sendEmpty, sendXml } from './respond.js';
 import { continueBody } from '../body.js';
 import { checkOwner, newObjectOwner } from './access.js';
 import { setSseResponse, writeEncryption } from '../sse-headers.js';
@@ -164,9 +163,7 @@ function respond(ctx: S3Ctx, fields: Record<string, string>, bucket: string, key
   const status = fields.success_action_status;
   if (status === '201') {
     // AWS's PostResponse carries no namespace (clients look up <Key> unqualified).
-    ctx.koa.status = 201;
-    ctx.koa.type = 'application/xml';
-    ctx.koa.body = renderXml('PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: `"${etag}"` }, false);
+    sendXml(ctx, 'PostResponse', { Location: location, Bucket: bucket, Key: key, ETag: `"${etag}"` }, 201, false);
     return;
   }
   sendEmpty(ctx, status === '200' ? 200 : 204);

@@ -3,10 +3,10 @@
 import type { S3Ctx } from '../context.js';
 import { renderXml } from '../xml.js';
 
-export function sendXml(ctx: S3Ctx, root: string, body: Record<string, unknown>, status = 200): void {
+export function sendXml(ctx: S3Ctx, root: string, body: Record<string, unknown>, status = 200, withNamespace = true): void {
   ctx.koa.status = status;
   ctx.koa.type = 'application/xml';
-  ctx.koa.body = renderXml(root, body);
+  ctx.koa.body = renderXml(root, body, withNamespace);
 }
 
 export function isoDate(ms: number): string {
