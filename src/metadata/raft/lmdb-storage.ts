@@ -18,7 +18,8 @@ import {
   encodeSnapshotMeta,
 } from './log-codec.js';
 import { RaftCorruptionError } from './errors.js';
-import { emptyHardState, type Entry, type HardState, type InitialState, type NodeId } from './types.js';
+import { emptyHardState, type Entry, type HardState, type InitialState } from './types.js';
+import type { Membership } from './membership.js';
 
 const hardStateKey = 'hard-state';
 const snapshotKey = 'snapshot';
@@ -30,9 +31,9 @@ export interface RaftStorage {
   // the promise resolves: a lost commit index is relearned from the leader.
   save(hardState: HardState | null, entries: readonly Entry[], sync: boolean): Promise<void>;
   // A durable snapshot (index, term) now covers the log up to index: drop that prefix.
-  compact(index: number, term: number, voters: readonly NodeId[]): Promise<void>;
+  compact(index: number, term: number, config: Membership): Promise<void>;
   // A snapshot received from the leader replaces the whole log; durable when it resolves.
-  installSnapshot(index: number, term: number, voters: readonly NodeId[]): Promise<void>;
+  installSnapshot(index: number, term: number, config: Membership): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,7 +81,7 @@ export class LmdbRaftStorage implements RaftStorage {
       snapshotIndex: snapIndex,
       snapshotTerm: snap?.term ?? 0,
       applied: Math.max(snapIndex, Math.min(applied, hardState.commit)),
-      ...(snap === null ? {} : { snapshotVoters: snap.voters }),
+      ...(snap === null ? {} : { snapshotConfig: snap.config }),
     };
   }
 
@@ -111,15 +112,15 @@ export class LmdbRaftStorage implements RaftStorage {
     await this.env.flushed;
   }
 
-  // Drops entries up to index, which a durable snapshot (index, term) now covers; voters is
-  // the configuration as of index (Raft.votersAt(index)). The check runs inside the write
+  // Drops entries up to index, which a durable snapshot (index, term) now covers; config is
+  // the configuration as of index (Raft.configAt(index)). The check runs inside the write
   // transaction, which LMDB orders after every earlier write: a compaction that lost a race
   // with a newer installSnapshot does nothing.
-  async compact(index: number, term: number, voters: readonly NodeId[]): Promise<void> {
+  async compact(index: number, term: number, config: Membership): Promise<void> {
     await this.env.transaction(() => {
       if (index <= this.snapshotIndex) return;
       for (let i = this.snapshotIndex + 1; i <= Math.min(index, this.lastIndex); i++) this.log.remove(i);
-      this.meta.put(snapshotKey, encodeSnapshotMeta(index, term, voters));
+      this.meta.put(snapshotKey, encodeSnapshotMeta(index, term, config));
       this.snapshotIndex = index;
       this.lastIndex = Math.max(this.lastIndex, index);
     });
@@ -128,14 +129,14 @@ export class LmdbRaftStorage implements RaftStorage {
 
   // Replaces the whole log with snapshot (index, term): every entry goes, in one transaction
   // with the new snapshot record.
-  async installSnapshot(index: number, term: number, voters: readonly NodeId[]): Promise<void> {
+  async installSnapshot(index: number, term: number, config: Membership): Promise<void> {
     const last = this.lastIndex;
     const from = this.snapshotIndex + 1;
     this.snapshotIndex = Math.max(this.snapshotIndex, index);
     this.lastIndex = this.snapshotIndex;
     await this.env.transaction(() => {
       for (let i = from; i <= last; i++) this.log.remove(i);
-      this.meta.put(snapshotKey, encodeSnapshotMeta(index, term, voters));
+      this.meta.put(snapshotKey, encodeSnapshotMeta(index, term, config));
     });
     await this.env.flushed;
   }

@@ -18,8 +18,8 @@
 // version byte).
 
 import { RaftCorruptionError } from './errors.js';
-import { decodeConfig, encodeConfig } from './membership.js';
-import { EntryKind, type Entry, type HardState, type NodeId } from './types.js';
+import { decodeConfig, encodeConfig, type Membership } from './membership.js';
+import { EntryKind, type Entry, type HardState } from './types.js';
 
 const version = 1;
 const encoder = new TextEncoder();
@@ -79,8 +79,8 @@ export function decodeHardState(b: Uint8Array): HardState {
   };
 }
 
-export function encodeSnapshotMeta(index: number, term: number, voters: readonly NodeId[]): Uint8Array {
-  const config = encodeConfig(voters);
+export function encodeSnapshotMeta(index: number, term: number, membership: Membership): Uint8Array {
+  const config = encodeConfig(membership);
   const out = new Uint8Array(17 + config.length);
   out[0] = version;
   setU64(viewOf(out), 1, index);
@@ -89,7 +89,7 @@ export function encodeSnapshotMeta(index: number, term: number, voters: readonly
   return out;
 }
 
-export function decodeSnapshotMeta(b: Uint8Array): { index: number; term: number; voters: NodeId[] } {
+export function decodeSnapshotMeta(b: Uint8Array): { index: number; term: number; config: Membership } {
   if (b.length < 18 || b[0] !== version) throw new RaftCorruptionError('snapshot meta: bad header');
-  return { index: getU64(viewOf(b), 1), term: getU64(viewOf(b), 9), voters: decodeConfig(b.subarray(17)) };
+  return { index: getU64(viewOf(b), 1), term: getU64(viewOf(b), 9), config: decodeConfig(b.subarray(17)) };
 }

@@ -1,47 +1,99 @@
-// Cluster configuration entries (single-server membership changes, Raft dissertation §4.1).
+// Cluster configuration entries (single-server membership changes, Raft dissertation §4.1,
+// with learners as in §4.2.1 and etcd-raft).
 //
-// A configuration is the sorted list of voters. It takes effect on every server as soon as
-// its entry is in the server's log, committed or not; the leader allows one change at a time
-// (the previous one must be committed, and the leader must have committed an entry of its
-// own term first, which closes the single-server-change bug the dissertation's errata
-// describes). A leader that removes itself steps down once the change is committed.
+// A configuration is a set of voters and a set of learners. Learners receive the log and
+// snapshots like any follower but never count: not in elections (they never campaign), not
+// in the commit quorum, not in check-quorum nor in ReadIndex confirmation. A new server
+// joins as a learner, catches up, and is then promoted, so that the quorum never has to wait
+// for a member that is still copying the log (§4.2.1). A configuration takes effect on every
+// server as soon as its entry is in the server's log, committed or not; the leader allows one
+// change at a time (the previous one must be committed, and the leader must have committed
+// an entry of its own term first, which closes the single-server-change bug the
+// dissertation's errata describes). A leader that removes itself steps down once the change
+// is committed.
 //
-// Configuration entry data, version 1 (persistent: the data of an EntryKind.config entry):
-//   byte 0   version = 1
-//   rest     UTF-8 JSON array of voter ids, sorted, without duplicates
+// Configuration entry data (persistent: the data of an EntryKind.config entry, and the
+// configuration in snapshot metadata):
+//   version 2 (written now):
+//     byte 0   version = 2
+//     rest     UTF-8 JSON {"voters": [...], "learners": [...]}, each sorted, without
+//              duplicates, disjoint
+//   version 1 (still read; learners did not exist):
+//     byte 0   version = 1
+//     rest     UTF-8 JSON array of voter ids, sorted, without duplicates
 
-import { RaftCorruptionError } from './errors.js';
+import { RaftCorruptionError, RaftError } from './errors.js';
 import type { NodeId } from './types.js';
 
-const version = 1;
+const version = 2;
 
-export type ConfigChange = { readonly add: NodeId } | { readonly remove: NodeId };
+export interface Membership {
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+}
+
+/**
+ * `add` makes a server a voter (a learner is promoted), `addLearner` adds a non-voting
+ * member, `remove` takes a server out whatever its role.
+ */
+export type ConfigChange = { readonly add: NodeId } | { readonly addLearner: NodeId } | { readonly remove: NodeId };
 
 export function normalizeVoters(voters: readonly NodeId[]): NodeId[] {
   return [...new Set(voters)].sort();
 }
 
-export function applyChange(voters: readonly NodeId[], change: ConfigChange): NodeId[] {
-  if ('add' in change) return normalizeVoters([...voters, change.add]);
-  return voters.filter((v) => v !== change.remove);
+/** A configuration with sorted, duplicate-free lists; a voter listed as learner too is a voter. */
+export function membership(voters: readonly NodeId[], learners: readonly NodeId[] = []): Membership {
+  const v = normalizeVoters(voters);
+  return { voters: v, learners: normalizeVoters(learners).filter((l) => !v.includes(l)) };
 }
 
-export function encodeConfig(voters: readonly NodeId[]): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(normalizeVoters(voters)));
+export function members(c: Membership): NodeId[] {
+  return [...c.voters, ...c.learners];
+}
+
+export function applyChange(c: Membership, change: ConfigChange): Membership {
+  if ('add' in change) return membership([...c.voters, change.add], c.learners.filter((l) => l !== change.add));
+  if ('addLearner' in change) {
+    if (c.voters.includes(change.addLearner)) {
+      throw new RaftError('RAFT_CONFIG_INVALID', `${change.addLearner} is a voter; remove it first to make it a learner`);
+    }
+    return membership(c.voters, [...c.learners, change.addLearner]);
+  }
+  return membership(c.voters.filter((v) => v !== change.remove), c.learners.filter((l) => l !== change.remove));
+}
+
+export function encodeConfig(c: Membership): Uint8Array {
+  const n = membership(c.voters, c.learners);
+  const json = new TextEncoder().encode(JSON.stringify({ voters: n.voters, learners: n.learners }));
   const out = new Uint8Array(1 + json.length);
   out[0] = version;
   out.set(json, 1);
   return out;
 }
 
-export function decodeConfig(data: Uint8Array): NodeId[] {
-  if (data.length < 1 || data[0] !== version) throw new RaftCorruptionError('config entry: bad version');
+export function decodeConfig(data: Uint8Array): Membership {
+  if (data.length < 1 || (data[0] !== 1 && data[0] !== 2)) throw new RaftCorruptionError('config entry: bad version');
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(data.subarray(1)));
   } catch {
     throw new RaftCorruptionError('config entry: not JSON');
   }
-  if (!Array.isArray(parsed) || !parsed.every((v) => typeof v === 'string')) throw new RaftCorruptionError('config entry: not a list of ids');
-  return normalizeVoters(parsed as string[]);
+  if (data[0] === 1) return membership(idList(parsed, 'voters'));
+  if (typeof parsed !== 'object' || parsed === null) throw new RaftCorruptionError('config entry: not an object');
+  const o = parsed as Record<string, unknown>;
+  return membership(idList(o['voters'], 'voters'), idList(o['learners'], 'learners'));
+}
+
+/** Validates a configuration that came from the network (a snapshot message's header). */
+export function checkMembership(c: unknown): Membership {
+  if (typeof c !== 'object' || c === null) throw new RaftCorruptionError('configuration: not an object');
+  const o = c as Record<string, unknown>;
+  return membership(idList(o['voters'], 'voters'), idList(o['learners'], 'learners'));
+}
+
+function idList(v: unknown, what: string): NodeId[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new RaftCorruptionError(`configuration: ${what} is not a list of ids`);
+  return v as NodeId[];
 }

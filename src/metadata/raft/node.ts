@@ -19,7 +19,7 @@
 
 import { RaftError, RaftTimeoutError, ProposalDroppedError } from './errors.js';
 import { Raft } from './raft.js';
-import type { ConfigChange } from './membership.js';
+import type { ConfigChange, Membership } from './membership.js';
 import type { RaftStorage } from './lmdb-storage.js';
 import { limits } from '../../limits.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -32,6 +32,8 @@ export type { DriverClock, StateMachine, Transport } from './driver-types.js';
 export interface RaftNodeOptions {
   readonly id: NodeId;
   readonly voters: readonly NodeId[];
+  // Initial learners (members that replicate but do not vote); none by default.
+  readonly learners?: readonly NodeId[];
   readonly storage: RaftStorage;
   readonly transport: Transport;
   readonly stateMachine: StateMachine;
@@ -105,6 +107,7 @@ export class RaftNode {
       {
         id: opts.id,
         voters: opts.voters,
+        ...(opts.learners ? { learners: opts.learners } : {}),
         electionTicks: opts.electionTicks ?? 10,
         heartbeatTicks: opts.heartbeatTicks ?? 2,
         random: opts.random ?? Math.random,
@@ -180,8 +183,10 @@ export class RaftNode {
     return this.submit(() => this.core.propose(command));
   }
 
-  // Adds or removes one voter; resolves once the configuration entry is applied here. The
-  // new voter's process must already be running with this group's peer addresses.
+  // One membership change (add a learner, add or promote a voter, remove a member; see
+  // membership.ts); resolves once the configuration entry is applied here. A new member's
+  // process must already be running with this group's peer addresses. Promoting a learner
+  // that has not caught up yet fails with RAFT_LEARNER_BEHIND: retry a little later.
   changeMembership(change: ConfigChange): Promise<void> {
     return this.submit(() => this.core.proposeConfigChange(change)).then(() => undefined);
   }
@@ -322,7 +327,7 @@ export class RaftNode {
     const store = this.opts.snapshots;
     if (store === undefined) throw new RaftError('RAFT_NO_SNAPSHOT_STORE', 'received a snapshot without a snapshot store');
     this.restoring = true;
-    await this.opts.storage.installSnapshot(s.index, s.term, s.voters);
+    await this.opts.storage.installSnapshot(s.index, s.term, s.config);
     this.snap = { index: s.index, term: s.term };
     await this.opts.stateMachine.restore(s.index, store.data(s.index, s.term));
     this.appliedIndex = Math.max(this.appliedIndex, s.index);
@@ -338,10 +343,10 @@ export class RaftNode {
     const index = this.appliedIndex;
     const term = this.core.log.term(index);
     if (term === undefined) return;
-    const voters = this.core.votersAt(index);
+    const config = this.core.configAt(index);
     const chunks = this.opts.stateMachine.snapshot();
     this.snapshotting = true;
-    this.takeSnapshot(store, index, term, voters, chunks).then(
+    this.takeSnapshot(store, index, term, config, chunks).then(
       () => {
         this.snapshotting = false;
       },
@@ -349,10 +354,10 @@ export class RaftNode {
     );
   }
 
-  private async takeSnapshot(store: SnapshotStore, index: number, term: number, voters: readonly NodeId[], chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
+  private async takeSnapshot(store: SnapshotStore, index: number, term: number, config: Membership, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
     await store.write(index, term, chunks);
     if (this.stopped) return;
-    await this.opts.storage.compact(index, term, voters);
+    await this.opts.storage.compact(index, term, config);
     // A snapshot installed from the leader meanwhile supersedes this one.
     if (this.stopped || index <= this.snap.index) return;
     this.snap = { index, term };

@@ -7,7 +7,7 @@ import { limits } from '../../limits.js';
 import { RaftLog } from './log.js';
 import { Progress } from './progress.js';
 import { ReadIndexQueue } from './read-index.js';
-import { decodeConfig, normalizeVoters } from './membership.js';
+import { decodeConfig, members, membership, type Membership } from './membership.js';
 import { EntryKind, type HardState, type InitialState, type Message, type NodeId, type RaftConfig, type ReadState, type Role } from './types.js';
 
 // Distributes a message over the union so that each member keeps its own fields.
@@ -21,13 +21,15 @@ export abstract class RaftBase {
   leader: NodeId | null = null;
   readonly log: RaftLog;
 
-  // The configuration in effect: the latest config entry in the log, else baseVoters (the
-  // configuration as of the snapshot, or the initial one).
+  // The configuration in effect: the latest config entry in the log, else baseConfig (the
+  // configuration as of the snapshot, or the initial one). `voters` is config.voters: only
+  // voters count in elections, commits, check-quorum and read confirmation.
+  protected config: Membership;
   protected voters: readonly NodeId[];
-  protected baseVoters: readonly NodeId[];
+  protected baseConfig: Membership;
   protected configIndex = 0;
   protected configTerm = 0;
-  protected readonly cfg: Required<RaftConfig>;
+  protected readonly cfg: Required<Omit<RaftConfig, 'learners'>>;
   protected progress = new Map<NodeId, Progress>();
   protected votes = new Map<NodeId, boolean>();
   protected electionElapsed = 0;
@@ -61,8 +63,9 @@ export abstract class RaftBase {
     };
     assert(config.electionTicks > config.heartbeatTicks && config.heartbeatTicks > 0, 'election must be slower than heartbeat');
     this.id = config.id;
-    this.baseVoters = normalizeVoters(initial.snapshotVoters ?? config.voters);
-    this.voters = this.baseVoters;
+    this.baseConfig = initial.snapshotConfig ?? membership(config.voters, config.learners ?? []);
+    this.config = this.baseConfig;
+    this.voters = this.config.voters;
     const hs = initial.hardState;
     this.term = hs.term;
     this.vote = hs.vote;
@@ -77,6 +80,10 @@ export abstract class RaftBase {
     return this.voters;
   }
 
+  currentConfig(): Membership {
+    return this.config;
+  }
+
   // Recomputes the configuration from the log: after a config entry is appended, after a
   // truncation that may have removed one, and after compaction.
   protected refreshConfig(): void {
@@ -86,15 +93,16 @@ export abstract class RaftBase {
       if (e.kind !== EntryKind.config) continue;
       this.configIndex = i;
       this.configTerm = e.term;
-      this.voters = decodeConfig(e.data);
+      this.config = decodeConfig(e.data);
       found = true;
     }
     if (!found) {
       this.configIndex = 0;
       this.configTerm = 0;
-      this.voters = this.baseVoters;
+      this.config = this.baseConfig;
     }
-    this.onVotersChanged();
+    this.voters = this.config.voters;
+    this.onConfigChanged();
   }
 
   // Whether entries just merged could have changed the configuration.
@@ -104,22 +112,24 @@ export abstract class RaftBase {
   }
 
   // The configuration as of index (for a snapshot taken there).
-  votersAt(index: number): readonly NodeId[] {
+  configAt(index: number): Membership {
     for (let i = Math.min(index, this.log.lastIndex()); i > this.log.snapshotIndex; i--) {
       const e = this.log.entry(i)!;
       if (e.kind === EntryKind.config) return decodeConfig(e.data);
     }
-    return this.baseVoters;
+    return this.baseConfig;
   }
 
-  // A leader keeps a progress entry for exactly the voters of its configuration.
-  protected onVotersChanged(): void {
+  // A leader keeps a progress entry for exactly the members (voters and learners) of its
+  // configuration, and itself.
+  protected onConfigChanged(): void {
     if (this.role !== 'leader') return;
-    for (const v of this.voters) {
+    const all = members(this.config);
+    for (const v of all) {
       if (!this.progress.has(v)) this.progress.set(v, new Progress(this.log.lastIndex() + 1, this.cfg.inflightMessagesMax));
     }
     for (const v of [...this.progress.keys()]) {
-      if (!this.voters.includes(v) && v !== this.id) this.progress.delete(v);
+      if (!all.includes(v) && v !== this.id) this.progress.delete(v);
     }
   }
 

@@ -5,6 +5,7 @@ import { assert } from '../../util/assert.js';
 import { EntryKind, type AppendResponse, type HeartbeatResponse, type Message, type NodeId } from './types.js';
 import { Progress } from './progress.js';
 import { RaftBase } from './raft-base.js';
+import { members } from './membership.js';
 
 const emptyData = new Uint8Array(0);
 
@@ -15,7 +16,7 @@ export abstract class RaftLeader extends RaftBase {
     this.role = 'leader';
     this.leader = this.id;
     const next = this.log.lastIndex() + 1;
-    for (const v of this.voters) {
+    for (const v of members(this.config)) {
       const pr = new Progress(next, this.cfg.inflightMessagesMax);
       if (v === this.id) pr.becomeReplicate();
       this.progress.set(v, pr);
@@ -156,7 +157,7 @@ export abstract class RaftLeader extends RaftBase {
 
   protected sendSnapshot(to: NodeId, pr: Progress): void {
     const index = this.log.snapshotIndex;
-    this.send({ type: 'snapshot', to, index, snapTerm: this.log.snapshotTerm, voters: this.baseVoters, data: emptyData });
+    this.send({ type: 'snapshot', to, index, snapTerm: this.log.snapshotTerm, config: this.baseConfig, data: emptyData });
     pr.becomeSnapshot(index);
   }
 

@@ -8,7 +8,7 @@
 import { assert } from '../../util/assert.js';
 import { limits } from '../../limits.js';
 import { BackpressureError, NotLeaderError, RaftError } from './errors.js';
-import { applyChange, encodeConfig, normalizeVoters, type ConfigChange } from './membership.js';
+import { applyChange, encodeConfig, type ConfigChange, type Membership } from './membership.js';
 import { RaftLeader } from './raft-leader.js';
 import {
   EntryKind,
@@ -342,10 +342,10 @@ export class Raft extends RaftLeader {
     // Replace the whole log; the driver persists the snapshot and restores the state machine
     // from it before the acknowledgement leaves (it travels in the same Ready).
     log.compact(m.index, m.snapTerm);
-    this.baseVoters = normalizeVoters(m.voters);
+    this.baseConfig = m.config;
     this.refreshConfig();
     this.handedOut = Math.max(this.handedOut, m.index);
-    this.pendingSnapshot = { index: m.index, term: m.snapTerm, voters: this.baseVoters, data: m.data };
+    this.pendingSnapshot = { index: m.index, term: m.snapTerm, config: this.baseConfig, data: m.data };
     ack(m.index);
   }
 
@@ -355,27 +355,33 @@ export class Raft extends RaftLeader {
     assert(index <= this.log.applied, `compact at ${index} beyond applied ${this.log.applied}`);
     const term = this.log.term(index);
     if (term === undefined || index <= this.log.snapshotIndex) return;
-    this.baseVoters = this.votersAt(index);
+    this.baseConfig = this.configAt(index);
     this.log.compact(index, term);
     this.refreshConfig();
   }
 
   // The configuration as of the compacted prefix: what a driver stores with its snapshot.
-  snapshotVoters(): readonly NodeId[] {
-    return this.baseVoters;
+  snapshotConfig(): Membership {
+    return this.baseConfig;
   }
 
-  // Proposes adding or removing one voter. Refused while another change is uncommitted,
-  // before this leader has committed an entry of its term, and during a transfer.
+  // Proposes one membership change: add a learner, add or promote a voter, or remove a
+  // member. Refused while another change is uncommitted, before this leader has committed an
+  // entry of its term, and during a transfer. A learner is promoted only once it holds
+  // every entry committed so far (RAFT_LEARNER_BEHIND otherwise: retry once it caught up),
+  // so that a promotion never leaves the quorum waiting for a member still copying the log.
   proposeConfigChange(change: ConfigChange): { index: number; term: number } {
     if (this.role !== 'leader') throw new NotLeaderError(this.leader);
     if (!this.committedInTerm || this.configIndex > this.log.committed || this.transferee !== null) {
       throw new RaftError('RAFT_CONFIG_CHANGE_PENDING', 'another configuration change is in progress; retry later');
     }
-    const voters = applyChange(this.voters, change);
-    if (voters.length === 0) throw new RaftError('RAFT_CONFIG_INVALID', 'a group needs at least one voter');
+    if ('add' in change && this.config.learners.includes(change.add) && this.progress.get(change.add)!.match < this.log.committed) {
+      throw new RaftError('RAFT_LEARNER_BEHIND', `learner ${change.add} has not caught up yet; retry later`);
+    }
+    const config = applyChange(this.config, change);
+    if (config.voters.length === 0) throw new RaftError('RAFT_CONFIG_INVALID', 'a group needs at least one voter');
     const index = this.log.lastIndex() + 1;
-    this.log.append({ index, term: this.term, kind: EntryKind.config, data: encodeConfig(voters) });
+    this.log.append({ index, term: this.term, kind: EntryKind.config, data: encodeConfig(config) });
     this.refreshConfig();
     this.appendBroadcastOwed = true;
     return { index, term: this.term };

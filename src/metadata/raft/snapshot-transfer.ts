@@ -20,6 +20,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { limits } from '../../limits.js';
 import { readFully, readInfo, verifyFile, type SnapshotFileInfo, type SnapshotStore } from './snapshot-store.js';
 import type { Message, NodeId, SnapshotMessage } from './types.js';
+import type { Membership } from './membership.js';
 
 export interface SnapshotChunk {
   readonly type: 'snapChunk';
@@ -28,7 +29,7 @@ export interface SnapshotChunk {
   readonly term: number;
   readonly index: number;
   readonly snapTerm: number;
-  readonly voters: readonly NodeId[];
+  readonly config: Membership;
   // The whole file's size and its data checksum (hex SHA-256), announced with every piece.
   readonly bytes: number;
   readonly checksum: string;
@@ -140,7 +141,7 @@ export class SnapshotSender {
         if (t.closed || t.sent !== offset) return this.pump(t);
         const m = t.msg;
         const checksum = info.checksum.toString('hex');
-        this.send({ type: 'snapChunk', from: m.from, to: m.to, term: m.term, index: m.index, snapTerm: m.snapTerm, voters: m.voters, bytes: info.bytes, checksum, offset, data: buf });
+        this.send({ type: 'snapChunk', from: m.from, to: m.to, term: m.term, index: m.index, snapTerm: m.snapTerm, config: m.config, bytes: info.bytes, checksum, offset, data: buf });
         t.sent = offset + buf.length;
         this.pump(t);
       },
@@ -230,7 +231,7 @@ export class SnapshotReceiver {
     }
     await this.store.commit(t.tmp, c.index, c.snapTerm);
     this.ack(c, c.bytes, true);
-    this.deliver({ type: 'snapshot', from: c.from, to: c.to, term: c.term, index: c.index, snapTerm: c.snapTerm, voters: c.voters, data: empty });
+    this.deliver({ type: 'snapshot', from: c.from, to: c.to, term: c.term, index: c.index, snapTerm: c.snapTerm, config: c.config, data: empty });
   }
 
   private async discard(): Promise<void> {

@@ -5,6 +5,8 @@
 // batch of entries to persist, messages to send and committed entries to apply. Nothing in
 // the core reads a clock, draws a random number or does I/O; all three are injected.
 
+import type { Membership } from './membership.js';
+
 export type NodeId = string;
 
 // Entry kinds. Stored as one byte in the persistent entry format (see log-codec.ts), so the
@@ -122,7 +124,7 @@ export interface SnapshotMessage extends MessageBase {
   readonly index: number;
   readonly snapTerm: number;
   // The configuration as of index (the snapshot replaces the entries that held it).
-  readonly voters: readonly NodeId[];
+  readonly config: Membership;
   readonly data: Uint8Array;
 }
 
@@ -162,7 +164,7 @@ export interface SoftState {
 export interface Snapshot {
   readonly index: number;
   readonly term: number;
-  readonly voters: readonly NodeId[];
+  readonly config: Membership;
   readonly data: Uint8Array;
 }
 
@@ -188,8 +190,10 @@ export function sendableBeforePersist(m: Message): boolean {
 
 export interface RaftConfig {
   readonly id: NodeId;
-  // The voters of the group, including this node when it is a voter.
+  // The initial configuration (until a snapshot or a configuration entry says otherwise):
+  // the voters, including this node when it is a voter, and the learners.
   readonly voters: readonly NodeId[];
+  readonly learners?: readonly NodeId[];
   // Ticks without hearing from a leader before a follower campaigns; the actual timeout is
   // drawn uniformly from [electionTicks, 2 * electionTicks) after every reset.
   readonly electionTicks: number;
@@ -217,8 +221,8 @@ export interface InitialState {
   // The index the state machine has already applied (at least snapshotIndex).
   readonly applied: number;
   // The configuration as of snapshotIndex, when a snapshot exists; otherwise the
-  // configuration is RaftConfig.voters until a configuration entry says otherwise.
-  readonly snapshotVoters?: readonly NodeId[];
+  // configuration is RaftConfig's until a configuration entry says otherwise.
+  readonly snapshotConfig?: Membership;
 }
 
 export const emptyInitialState: InitialState = Object.freeze({

@@ -13,6 +13,7 @@
 
 import { RaftCorruptionError } from './errors.js';
 import { decodeEntry, encodeEntry } from './log-codec.js';
+import { checkMembership, membership, type Membership } from './membership.js';
 import type { SnapshotChunk, WireMessage } from './snapshot-transfer.js';
 import type { Entry, Message, MessageType } from './types.js';
 
@@ -74,7 +75,7 @@ export function decodeMessage(b: Uint8Array): WireMessage {
     throw new RaftCorruptionError('message: bad addressing');
   }
   if (header['type'] === 'snapChunk') return checkChunk({ ...(header as unknown as SnapshotChunk), data: b.slice(5 + hlen) });
-  if (header['type'] === 'snapshot') return { ...(header as unknown as Message & { type: 'snapshot' }), data: b.slice(5 + hlen) };
+  if (header['type'] === 'snapshot') return { ...(header as unknown as Message & { type: 'snapshot' }), config: configOf(header), data: b.slice(5 + hlen) };
   if (header['type'] !== 'append') return header as unknown as Message;
   const prevIndex = header['prevIndex'];
   if (!Number.isSafeInteger(prevIndex)) throw new RaftCorruptionError('message: bad prevIndex');
@@ -97,6 +98,14 @@ function checkChunk(c: SnapshotChunk): SnapshotChunk {
   const ints = [c.index, c.snapTerm, c.bytes, c.offset];
   if (!ints.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new RaftCorruptionError('snapChunk: bad numbers');
   if (typeof c.checksum !== 'string' || !/^[0-9a-f]{64}$/.test(c.checksum)) throw new RaftCorruptionError('snapChunk: bad checksum');
-  if (!Array.isArray(c.voters) || !c.voters.every((v) => typeof v === 'string')) throw new RaftCorruptionError('snapChunk: bad voters');
-  return c;
+  return { ...c, config: configOf(c as unknown as Record<string, unknown>) };
+}
+
+// The configuration a snapshot or a piece of one carries: `config` ({voters, learners}),
+// or `voters` alone from a sender that predates learners.
+function configOf(header: Record<string, unknown>): Membership {
+  if (header['config'] !== undefined) return checkMembership(header['config']);
+  const voters = header['voters'];
+  if (!Array.isArray(voters) || !voters.every((v) => typeof v === 'string')) throw new RaftCorruptionError('snapshot: bad configuration');
+  return membership(voters as string[]);
 }

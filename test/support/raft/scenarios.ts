@@ -3,6 +3,7 @@
 
 import { Kit } from './scenario-kit.js';
 import { reliableNetwork, unreliableNetwork } from './sim-cluster.js';
+import type { ConfigChange, Membership } from '../../../src/metadata/raft/membership.js';
 
 export type Scenario = (seed: number) => void;
 
@@ -391,8 +392,9 @@ function transfer(seed: number, unreliable: boolean): void {
 }
 
 // Single-server membership changes: grow 3 → 5, remove voters (the leader among them), add
-// them back, with crashes and (optionally) an unreliable network and snapshots in between.
-// Agreement must continue among the current voters and every invariant must hold.
+// them back, directly or as learners promoted later, with crashes and (optionally) an
+// unreliable network and snapshots in between. Agreement must continue among the current
+// voters and every invariant must hold.
 function membership(seed: number, unreliable: boolean): void {
   const k = new Kit({
     seed,
@@ -407,10 +409,13 @@ function membership(seed: number, unreliable: boolean): void {
   for (let i = 0; i < 10; i++) {
     const leader = k.checkOneLeader();
     const core = k.c.node(leader).core!;
-    const voters = core.currentVoters();
-    const outside = k.c.ids.filter((id) => !voters.includes(id));
+    const { voters, learners } = core.currentConfig();
+    const outside = k.c.ids.filter((id) => !voters.includes(id) && !learners.includes(id));
     const add = outside.length > 0 && (voters.length < 4 || k.c.rng.chance(0.5));
-    const change = add ? { add: k.c.rng.pick(outside) } : { remove: k.c.rng.pick(voters) };
+    let change: ConfigChange;
+    if (learners.length > 0 && k.c.rng.chance(0.6)) change = { add: k.c.rng.pick(learners) };
+    else if (add) change = k.c.rng.chance(0.5) ? { addLearner: k.c.rng.pick(outside) } : { add: k.c.rng.pick(outside) };
+    else change = { remove: k.c.rng.pick(k.c.rng.chance(0.8) ? voters : [...voters, ...learners]) };
     try {
       const slot = core.proposeConfigChange(change);
       k.c.kick(leader);
@@ -427,6 +432,83 @@ function membership(seed: number, unreliable: boolean): void {
   const leader = k.checkOneLeader();
   const quorum = Math.floor(k.c.node(leader).core!.currentVoters().length / 2) + 1;
   k.one(r(), quorum, true);
+}
+
+// Learners (dissertation §4.2.1): servers join as learners, catch up (by InstallSnapshot,
+// since the group compacts every few entries) and are promoted once they have. Checked on
+// top of every invariant: learners never make a quorum (a leader left with only learners
+// commits nothing), a learner that has not caught up cannot be promoted, and once promoted
+// the new voters carry the group through the loss of two of five.
+function learners(seed: number, unreliable: boolean): void {
+  const k = new Kit({
+    seed,
+    nodes: 5,
+    voters: ['n1', 'n2', 'n3'],
+    network: unreliable ? unreliableNetwork : reliableNetwork,
+    snapshotEvery: 9,
+  });
+  const r = (): number => k.c.rng.int(0, 1e6);
+  for (let i = 0; i < 25; i++) k.one(r(), 3, true);
+  // Proposes a change until a leader's log holds it, then commits an entry after it.
+  const change = (c: ConfigChange, done: (m: Membership) => boolean): 'done' | 'behind' => {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const core = k.c.node(k.checkOneLeader()).core!;
+      if (done(core.currentConfig())) {
+        k.one(r(), 2, true);
+        return 'done';
+      }
+      try {
+        core.proposeConfigChange(c);
+        k.c.kick(core.id);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'RAFT_LEARNER_BEHIND') return 'behind';
+      }
+      k.c.run(100);
+    }
+    return k.fail(`configuration change ${JSON.stringify(c)} never made it into a leader's log`);
+  };
+  const caughtUp = (id: string): boolean => {
+    const leader = k.leaders()[0];
+    return leader !== undefined && k.c.node(id).appliedIndex >= k.c.node(leader).core!.log.committed;
+  };
+  k.c.disconnect('n5');
+  change({ addLearner: 'n4' }, (m) => m.learners.includes('n4'));
+  if (!k.c.runUntil(() => caughtUp('n4'), 5000)) k.fail('learner n4 did not catch up');
+  if (k.c.snapshotsSent === 0) k.fail('the learner caught up without a snapshot');
+  change({ addLearner: 'n5' }, (m) => m.learners.includes('n5'));
+
+  if (change({ add: 'n5' }, (m) => m.voters.includes('n5')) !== 'behind') k.fail('promoted learner n5 before it caught up');
+  k.c.connect('n5');
+  if (!k.c.runUntil(() => caughtUp('n5') && caughtUp('n4'), 5000)) k.fail('learner n5 did not catch up');
+
+  // Two of three voters down: the leader and two up-to-date learners are a majority of the
+  // members but no quorum of voters, so nothing may commit.
+  const leader = k.checkOneLeader();
+  const down = ['n1', 'n2', 'n3'].filter((id) => id !== leader);
+  for (const id of down) k.c.crash(id);
+  const slot = k.start(leader, r());
+  k.c.run(1500);
+  if (slot.isLeader && (k.nCommitted(slot.index).count > 0 || (k.c.node(leader).core?.log.committed ?? 0) >= slot.index)) {
+    k.fail(`entry ${slot.index} committed with one voter of three and two learners`);
+  }
+  for (const id of down) k.c.restart(id);
+  k.one(r(), 3, true);
+
+  for (const id of ['n5', 'n4']) {
+    let promoted = false;
+    for (let attempt = 0; attempt < 20 && !promoted; attempt++) {
+      k.c.runUntil(() => caughtUp(id), 3000);
+      promoted = change({ add: id }, (m) => m.voters.includes(id)) === 'done';
+    }
+    if (!promoted) k.fail(`learner ${id} was never promoted`);
+  }
+  // Five voters now: any two may fail.
+  const crashed = k.c.rng.pick([['n1', 'n2'], ['n4', 'n5'], ['n2', 'n5']]);
+  for (const id of crashed) k.c.crash(id);
+  k.one(r(), 3, true);
+  for (const id of crashed) k.c.restart(id);
+  k.c.network = reliableNetwork;
+  k.one(r(), 5, true);
 }
 
 export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
@@ -457,4 +539,6 @@ export const scenarios: Readonly<Record<string, Scenario>> = Object.freeze({
   'leadership transfer (unreliable)': (s: number) => transfer(s, true),
   'membership changes': (s: number) => membership(s, false),
   'membership changes (unreliable, snapshots)': (s: number) => membership(s, true),
+  'learners catch up and are promoted': (s: number) => learners(s, false),
+  'learners catch up and are promoted (unreliable)': (s: number) => learners(s, true),
 });

@@ -268,7 +268,7 @@ export class SimCluster {
     n.alive = true;
     n.sm = this.makeSm(id);
     if (n.store.snapshotData !== null) n.sm.restore(n.store.snapshotData);
-    n.latestSnapshot = n.store.snapshotData === null ? null : { index: n.store.snapshotIndex, term: n.store.snapshotTerm, voters: n.store.snapshotVoters, data: n.store.snapshotData };
+    n.latestSnapshot = n.store.snapshotData === null ? null : { index: n.store.snapshotIndex, term: n.store.snapshotTerm, config: n.store.snapshotConfig, data: n.store.snapshotData };
     n.appliedIndex = n.store.snapshotIndex;
     n.core = new Raft(
       {
@@ -346,9 +346,9 @@ export class SimCluster {
     if (term === undefined || index <= n.store.snapshotIndex) return;
     const data = n.sm.snapshot();
     core.compact(index);
-    const voters = core.snapshotVoters();
-    n.store.compactTo(index, term, voters, data);
-    n.latestSnapshot = { index, term, voters, data };
+    const config = core.snapshotConfig();
+    n.store.compactTo(index, term, config, data);
+    n.latestSnapshot = { index, term, config, data };
   }
 
   private noteReadStates(n: SimNode, states: readonly ReadState[]): void {
@@ -392,7 +392,7 @@ export class SimCluster {
       if (snap === null || snap.index < m.index) {
         throw new InvariantViolation(`${m.from} sends a snapshot at ${m.index} but holds one at ${snap?.index}`);
       }
-      m = { ...m, index: snap.index, snapTerm: snap.term, voters: snap.voters, data: snap.data };
+      m = { ...m, index: snap.index, snapTerm: snap.term, config: snap.config, data: snap.data };
       this.snapshotsSent++;
     }
     this.messagesSent++;

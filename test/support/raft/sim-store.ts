@@ -4,6 +4,7 @@
 
 import type { Entry, HardState, InitialState, Ready, Snapshot } from '../../../src/metadata/raft/types.js';
 import { emptyHardState } from '../../../src/metadata/raft/types.js';
+import { membership, type Membership } from '../../../src/metadata/raft/membership.js';
 
 interface Write {
   readonly snapshot: Snapshot | null;
@@ -17,7 +18,7 @@ export class SimStore {
   snapshotIndex = 0;
   snapshotTerm = 0;
   snapshotData: Uint8Array | null = null;
-  snapshotVoters: readonly string[] = [];
+  snapshotConfig: Membership = membership([]);
   private pending: Write | null = null;
   fsyncs = 0;
 
@@ -39,7 +40,7 @@ export class SimStore {
       this.snapshotIndex = w.snapshot.index;
       this.snapshotTerm = w.snapshot.term;
       this.snapshotData = w.snapshot.data;
-      this.snapshotVoters = w.snapshot.voters;
+      this.snapshotConfig = w.snapshot.config;
       this.entries = [];
     }
     if (w.entries.length > 0) {
@@ -54,12 +55,12 @@ export class SimStore {
   }
 
   // The node's own snapshot at index, written durably, and the log prefix it covers dropped.
-  compactTo(index: number, term: number, voters: readonly string[], data: Uint8Array): void {
+  compactTo(index: number, term: number, config: Membership, data: Uint8Array): void {
     if (index <= this.snapshotIndex) return;
     this.entries = this.entries.slice(index - this.snapshotIndex);
     this.snapshotIndex = index;
     this.snapshotTerm = term;
-    this.snapshotVoters = voters;
+    this.snapshotConfig = config;
     this.snapshotData = data;
   }
 
@@ -74,7 +75,7 @@ export class SimStore {
       snapshotIndex: this.snapshotIndex,
       snapshotTerm: this.snapshotTerm,
       applied: this.snapshotIndex,
-      ...(this.snapshotData === null ? {} : { snapshotVoters: this.snapshotVoters }),
+      ...(this.snapshotData === null ? {} : { snapshotConfig: this.snapshotConfig }),
     };
   }
 }

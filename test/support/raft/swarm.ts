@@ -10,6 +10,7 @@ import { Clerk, KvStateMachine } from './kv-workload.js';
 import { checkOperations, kvModel, type KvInput, type KvOutput, type Operation } from './linearizability.js';
 import { Prng } from './prng.js';
 import { SimCluster, reliableNetwork, type NetworkProfile } from './sim-cluster.js';
+import type { ConfigChange } from '../../../src/metadata/raft/membership.js';
 
 export interface SwarmResult {
   readonly seed: number;
@@ -90,13 +91,17 @@ function nemesis(sim: SimCluster, rng: Prng): boolean {
   return false;
 }
 
-// Adds id as a voter, or removes it, keeping at least three voters.
+// Adds id (as a voter, or as a learner to promote later), promotes it, or removes it,
+// keeping at least three voters.
 function changeMembership(sim: SimCluster, rng: Prng, id: string): boolean {
   const leader = sim.ids.find((x) => sim.node(x).core?.role === 'leader');
   if (leader === undefined) return false;
   const core = sim.node(leader).core!;
-  const voters = core.currentVoters();
-  const change = voters.includes(id) ? (voters.length > 3 ? { remove: id } : null) : { add: id };
+  const { voters, learners } = core.currentConfig();
+  let change: ConfigChange | null;
+  if (voters.includes(id)) change = voters.length > 3 ? { remove: id } : null;
+  else if (learners.includes(id)) change = rng.chance(0.8) ? { add: id } : { remove: id };
+  else change = rng.chance(0.5) ? { addLearner: id } : { add: id };
   if (change === null || (!rng.chance(0.9) && 'remove' in change)) return false;
   try {
     core.proposeConfigChange(change);

@@ -37,12 +37,12 @@ test('LMDB storage persists entries and hard state across reopen, replacing conf
       [2, 1, 'v2'],
       [3, 2, 'new3'],
     ]);
-    await s.compact(2, 1, ['a', 'b', 'c']);
+    await s.compact(2, 1, { voters: ['a', 'b', 'c'], learners: ['d'] });
     await s.close();
     s = LmdbRaftStorage.open(dir);
     const st2 = s.load(0);
     assert.equal(st2.snapshotIndex, 2);
-    assert.deepEqual(st2.snapshotVoters, ['a', 'b', 'c']);
+    assert.deepEqual(st2.snapshotConfig, { voters: ['a', 'b', 'c'], learners: ['d'] });
     assert.equal(st2.applied, 2);
     assert.deepEqual(st2.entries.map((x) => x.index), [3]);
     await s.close();

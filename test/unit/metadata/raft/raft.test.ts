@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Raft } from '../../../../src/metadata/raft/raft.js';
-import { NotLeaderError } from '../../../../src/metadata/raft/errors.js';
+import { NotLeaderError, RaftCorruptionError } from '../../../../src/metadata/raft/errors.js';
+import { decodeConfig, encodeConfig } from '../../../../src/metadata/raft/membership.js';
 import { EntryKind, emptyInitialState, type Message, type Ready } from '../../../../src/metadata/raft/types.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -246,6 +247,70 @@ test('membership: a leader that removes itself steps down once the change commit
   settle(cores);
   assert.notEqual(a.role, 'leader');
   assert.deepEqual([...cores.get('n2')!.currentVoters()], ['n2', 'n3']);
+});
+
+test('learners: replicate and apply, but never campaign nor count in the commit quorum', () => {
+  const ids = ['n1', 'n2', 'n3', 'n4'];
+  const cores = new Map(ids.map((id) => [id, new Raft({ id, voters: ['n1', 'n2'], learners: ['n3', 'n4'], electionTicks: 10, heartbeatTicks: 2, random: () => 0 }, emptyInitialState)]));
+  const learner = cores.get('n3')!;
+  for (let i = 0; i < 30; i++) learner.tick();
+  assert.equal(learner.role, 'follower', 'a learner does not campaign');
+  assert.ok(learner.ready().messages.every((m) => m.type !== 'preVote' && m.type !== 'vote'));
+  learner.advance();
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  assert.equal(a.role, 'leader');
+  a.propose(enc('x'));
+  settle(cores);
+  assert.equal(learner.log.committed, a.log.committed, 'learners receive the log and the commit index');
+  // With the other voter cut off, the leader and both learners (3 of 4 members) commit nothing.
+  a.propose(enc('y'));
+  const before = a.log.committed;
+  settle(cores, new Set(['n2']));
+  assert.equal(a.log.committed, before);
+  assert.equal(cores.get('n4')!.log.lastIndex(), a.log.lastIndex(), 'the learners hold the entry');
+  settle(cores);
+  for (let i = 0; i < 6; i++) {
+    a.tick();
+    settle(cores);
+  }
+  assert.ok(a.log.committed > before);
+});
+
+test('learners: promotion waits until the learner holds every committed entry', () => {
+  const ids = ['n1', 'n2', 'n3', 'n4'];
+  const cores = new Map(ids.map((id) => [id, new Raft({ id, voters: ['n1', 'n2', 'n3'], electionTicks: 10, heartbeatTicks: 2, random: () => 0 }, emptyInitialState)]));
+  const a = cores.get('n1')!;
+  a.campaign();
+  settle(cores);
+  assert.throws(() => a.proposeConfigChange({ addLearner: 'n2' }), (e: unknown) => (e as { code?: string }).code === 'RAFT_CONFIG_INVALID');
+  a.proposeConfigChange({ addLearner: 'n4' });
+  settle(cores, new Set(['n4']));
+  assert.deepEqual(a.currentConfig(), { voters: ['n1', 'n2', 'n3'], learners: ['n4'] });
+  assert.throws(() => a.proposeConfigChange({ add: 'n4' }), (e: unknown) => (e as { code?: string }).code === 'RAFT_LEARNER_BEHIND');
+  // Heartbeats find the learner once it is reachable; it catches up and can be promoted.
+  for (let i = 0; i < 6; i++) {
+    a.tick();
+    settle(cores);
+  }
+  assert.equal(cores.get('n4')!.log.committed, a.log.committed);
+  a.proposeConfigChange({ add: 'n4' });
+  settle(cores);
+  assert.deepEqual(cores.get('n4')!.currentConfig(), { voters: ['n1', 'n2', 'n3', 'n4'], learners: [] });
+  a.proposeConfigChange({ remove: 'n4' });
+  settle(cores);
+  assert.deepEqual(cores.get('n2')!.currentConfig(), { voters: ['n1', 'n2', 'n3'], learners: [] });
+});
+
+test('configuration entries: version 2 round-trips learners, version 1 (voters only) still decodes', () => {
+  const v2 = encodeConfig({ voters: ['b', 'a'], learners: ['c', 'a'] });
+  assert.equal(v2[0], 2);
+  assert.deepEqual(decodeConfig(v2), { voters: ['a', 'b'], learners: ['c'] });
+  const v1 = new Uint8Array([1, ...new TextEncoder().encode('["n2","n1"]')]);
+  assert.deepEqual(decodeConfig(v1), { voters: ['n1', 'n2'], learners: [] });
+  assert.throws(() => decodeConfig(new Uint8Array([3, 0x5b, 0x5d])), RaftCorruptionError);
+  assert.throws(() => decodeConfig(new Uint8Array([2, ...new TextEncoder().encode('{"voters":"a"}')])), RaftCorruptionError);
 });
 
 test('two pre-candidates with equal logs: the lower id wins the tie instead of splitting the vote', () => {

@@ -18,7 +18,7 @@ test('every message kind survives the wire', () => {
     { type: 'appendResp', from: 'b', to: 'a', term: 3, index: 6, reject: false, hintIndex: 0, hintTerm: 0 },
     { type: 'heartbeat', from: 'a', to: 'b', term: 3, commit: 6, readRound: 7 },
     { type: 'readIndexResp', from: 'a', to: 'b', term: 3, ctx: 'x:1', index: 6 },
-    { type: 'snapshot', from: 'a', to: 'b', term: 3, index: 100, snapTerm: 2, voters: ['a', 'b', 'c'], data: new Uint8Array([9, 8, 7]) },
+    { type: 'snapshot', from: 'a', to: 'b', term: 3, index: 100, snapTerm: 2, config: { voters: ['a', 'b', 'c'], learners: ['d'] }, data: new Uint8Array([9, 8, 7]) },
   ];
   for (const m of msgs) assert.deepEqual(decodeMessage(encodeMessage(m)), m);
 });
