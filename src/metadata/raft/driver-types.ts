@@ -2,6 +2,7 @@
 // transport it sends through, and the timers it runs on.
 
 import type { WireMessage } from './snapshot-transfer.js';
+import type { NodeId } from './types.js';
 
 export interface StateMachine {
   // Applies a committed command, deterministically. It should record index durably with its
@@ -23,6 +24,9 @@ export interface Transport {
   send(m: WireMessage): void;
   // Registers the receiver of incoming messages.
   listen(handler: (m: WireMessage) => void): void;
+  // The members' addresses ("host:port") as the configuration in effect names them, each
+  // time it changes: a transport with a peer table adds or updates those peers.
+  setPeerAddresses?(addresses: Readonly<Record<NodeId, string>>): void;
   close(): Promise<void>;
 }
 

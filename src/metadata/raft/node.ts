@@ -68,6 +68,8 @@ export class RaftNode {
   private ticker: unknown = null;
   private persisting = false;
   private pumpScheduled = false;
+  // The configuration whose addresses the transport last got.
+  private peersOf: Membership | null = null;
   private stopped = false;
   private readCounter = 0;
   private readonly proposals = new Map<number, Waiter & { term: number }>();
@@ -255,6 +257,15 @@ export class RaftNode {
 
   // Defers the Ready to the end of the current event-loop turn, so that every proposal and
   // message of this turn lands in one batch.
+  // Hands the transport the members' addresses whenever the configuration in effect changed
+  // (an entry appended or truncated, a snapshot installed), before anything is sent to them.
+  private syncPeers(): void {
+    const config = this.core.currentConfig();
+    if (config === this.peersOf) return;
+    this.peersOf = config;
+    if (config.addresses !== undefined) this.opts.transport.setPeerAddresses?.(config.addresses);
+  }
+
   private schedulePump(): void {
     if (this.pumpScheduled || this.stopped) return;
     this.pumpScheduled = true;
@@ -266,6 +277,7 @@ export class RaftNode {
 
   private pump(): void {
     if (this.stopped) return;
+    this.syncPeers();
     if (this.persisting) {
       // The next Ready must wait for the fsync in flight, but commits and confirmed reads
       // need not: apply and answer them now (unless a snapshot is being installed).

@@ -16,6 +16,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { limits } from '../../limits.js';
 import { decodeMessage, encodeMessage } from './wire.js';
+import { parseAddress } from './membership.js';
 import type { Transport } from './node.js';
 import type { NodeId } from './types.js';
 import type { WireMessage as Message } from './snapshot-transfer.js';
@@ -78,6 +79,8 @@ interface Outbound {
 
 export class TcpTransport implements Transport {
   private readonly opts: TcpTransportOptions;
+  // The options' peers, then those that configuration changes named (setPeerAddresses).
+  private readonly peers: Map<NodeId, PeerAddress>;
   private readonly server: Server;
   private handler: ((m: Message) => void) | null = null;
   private readonly outbound = new Map<NodeId, Outbound>();
@@ -87,6 +90,7 @@ export class TcpTransport implements Transport {
 
   private constructor(opts: TcpTransportOptions) {
     this.opts = opts;
+    this.peers = new Map(opts.peers);
     this.server = createServer((s) => this.accept(s));
   }
 
@@ -103,6 +107,21 @@ export class TcpTransport implements Transport {
 
   listen(handler: (m: Message) => void): void {
     this.handler = handler;
+  }
+
+  // Adds the peers a configuration names, or moves them; a moved peer's connection is
+  // dropped so the next send dials the new address. Peers are never removed: a server
+  // taken out of the group just gets no more messages.
+  setPeerAddresses(addresses: Readonly<Record<NodeId, string>>): void {
+    for (const [id, address] of Object.entries(addresses)) {
+      if (id === this.opts.id) continue;
+      const next = parseAddress(address);
+      const now = this.peers.get(id);
+      if (now?.host === next.host && now.port === next.port) continue;
+      this.peers.set(id, next);
+      this.outbound.get(id)?.socket?.destroy();
+      this.outbound.delete(id);
+    }
   }
 
   send(m: Message): void {
@@ -125,7 +144,7 @@ export class TcpTransport implements Transport {
   }
 
   private connection(peer: NodeId): Outbound | null {
-    const addr = this.opts.peers.get(peer);
+    const addr = this.peers.get(peer);
     if (addr === undefined) return null;
     let o = this.outbound.get(peer);
     if (o === undefined) {
@@ -213,6 +232,6 @@ export class TcpTransport implements Transport {
     const expected = mac(this.opts.secret, nonce, id);
     if (!timingSafeEqual(expected, f.subarray(2 + len))) return null;
     const peer = id.toString('utf8');
-    return this.opts.peers.has(peer) ? peer : null;
+    return this.peers.has(peer) ? peer : null;
   }
 }

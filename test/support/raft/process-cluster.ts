@@ -64,6 +64,18 @@ export class ProcessCluster {
     return c;
   }
 
+  // Starts one more process outside the group (the group's voters stay as they are); it
+  // knows every member's address, while the members learn its address from the change
+  // that adds it.
+  async spawnOutsider(id: string): Promise<{ raftAddress: string }> {
+    const first = this.configs.get(this.ids[0]!)!;
+    const raftPorts = { ...first.raftPorts, [id]: await freePort() };
+    this.configs.set(id, { ...first, id, dir: join(this.root, id), raftPorts, httpPort: await freePort(), voters: Object.keys(first.raftPorts) });
+    this.ids.push(id);
+    await this.spawn(id);
+    return { raftAddress: `127.0.0.1:${raftPorts[id]}` };
+  }
+
   electionTimeoutMs(): number {
     const cfg = this.configs.get(this.ids[0]!)!;
     return cfg.tickMs * cfg.electionTicks;

@@ -5,6 +5,8 @@
 //   POST /propose  body = session command bytes → 200 result | 421 {leader} | 503 error
 //   GET  /read?key=K                             → 200 value  | 421 {leader} | 503 error
 //   GET  /status                                 → {id, role, term, leader, commit}
+//   POST /member?change=add|addLearner|remove&id=ID[&address=HOST:PORT]
+//                                                → 200 once applied | 421 {leader} | 503 code
 //   POST /bench?clients=C&ms=T                   → {proposals, ms}: C in-process clients
 //                                                  proposing back to back for T ms
 //
@@ -31,6 +33,9 @@ export interface ProcessConfig {
   readonly heartbeatTicks: number;
   // Applied entries between snapshots (RaftNode's default when absent).
   readonly snapshotThresholdEntries?: number;
+  // The group's initial voters (default: every id in raftPorts). A process that is not
+  // among them starts outside the group and waits to be added.
+  readonly voters?: readonly string[];
 }
 
 async function body(req: IncomingMessage): Promise<Uint8Array> {
@@ -62,7 +67,7 @@ async function main(config: ProcessConfig): Promise<void> {
   const transport = await TcpTransport.listen({ id: config.id, port: config.raftPorts[config.id]!, peers, secret: config.secret });
   const node = new RaftNode({
     id: config.id,
-    voters: [...peers.keys()],
+    voters: config.voters ?? [...peers.keys()],
     storage: LmdbRaftStorage.open(config.dir),
     snapshots: new SnapshotStore(`${config.dir}-snapshots`),
     ...(config.snapshotThresholdEntries === undefined ? {} : { snapshotThresholdEntries: config.snapshotThresholdEntries }),
@@ -120,6 +125,14 @@ async function main(config: ProcessConfig): Promise<void> {
       } else if (url.pathname === '/status') {
         const status = { id: node.id, role: node.role(), term: node.term(), leader: node.leader(), commit: node.commitIndex(), snapshot: node.snapshotIndex() };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(status));
+      } else if (req.method === 'POST' && url.pathname === '/member') {
+        const id = url.searchParams.get('id') ?? '';
+        const address = url.searchParams.get('address');
+        const kind = url.searchParams.get('change');
+        const withAddress = address === null ? {} : { address };
+        const change = kind === 'add' ? { add: id, ...withAddress } : kind === 'addLearner' ? { addLearner: id, ...withAddress } : { remove: id };
+        await node.changeMembership(change);
+        res.writeHead(200).end();
       } else if (req.method === 'POST' && url.pathname === '/bench') {
         const r = await bench(Number(url.searchParams.get('clients') ?? 1), Number(url.searchParams.get('ms') ?? 1000));
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(r));

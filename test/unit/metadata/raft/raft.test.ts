@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Raft } from '../../../../src/metadata/raft/raft.js';
 import { NotLeaderError, RaftCorruptionError } from '../../../../src/metadata/raft/errors.js';
-import { decodeConfig, encodeConfig } from '../../../../src/metadata/raft/membership.js';
+import { applyChange, decodeConfig, encodeConfig, membership, parseAddress } from '../../../../src/metadata/raft/membership.js';
 import { EntryKind, emptyInitialState, type Message, type Ready } from '../../../../src/metadata/raft/types.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -311,6 +311,20 @@ test('configuration entries: version 2 round-trips learners, version 1 (voters o
   assert.deepEqual(decodeConfig(v1), { voters: ['n1', 'n2'], learners: [] });
   assert.throws(() => decodeConfig(new Uint8Array([3, 0x5b, 0x5d])), RaftCorruptionError);
   assert.throws(() => decodeConfig(new Uint8Array([2, ...new TextEncoder().encode('{"voters":"a"}')])), RaftCorruptionError);
+});
+
+test('configuration changes carry member addresses for the transport, and drop them with the member', () => {
+  let c = applyChange(membership(['a', 'b', 'c']), { addLearner: 'd', address: '10.0.0.4:7000' });
+  assert.deepEqual(c, { voters: ['a', 'b', 'c'], learners: ['d'], addresses: { d: '10.0.0.4:7000' } });
+  assert.deepEqual(decodeConfig(encodeConfig(c)), c);
+  c = applyChange(c, { add: 'd' });
+  assert.deepEqual(c.addresses, { d: '10.0.0.4:7000' }, 'a promotion keeps the address');
+  c = applyChange(c, { remove: 'd' });
+  assert.deepEqual(c, { voters: ['a', 'b', 'c'], learners: [] });
+  for (const bad of ['nohost', ':7000', 'h:0', 'h:70000', 'h:x']) {
+    assert.throws(() => applyChange(c, { addLearner: 'e', address: bad }), (e: unknown) => (e as { code?: string }).code === 'RAFT_CONFIG_INVALID', bad);
+  }
+  assert.deepEqual(parseAddress('[::1]:9000'), { host: '::1', port: 9000 });
 });
 
 test('two pre-candidates with equal logs: the lower id wins the tie instead of splitting the vote', () => {
