@@ -15,6 +15,9 @@ export const limits = Object.freeze({
   // HTTP request framing.
   headerBytesMax: 16 * 1024,
   xmlBodyBytesMax: 1024 * 1024,
+  // A refused request's body up to this size is read and discarded after the error answer,
+  // so a client still sending it gets the answer and keeps its connection (s3/body.ts).
+  refusedBodyDrainBytesMax: 8 * 1024 * 1024,
   deleteObjectsKeysMax: 1000,
   listKeysMax: 1000,
   objectSizeBytesMax: 5 * 1024 * 1024 * 1024 * 1024,

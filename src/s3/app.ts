@@ -15,6 +15,7 @@ import { toS3Error } from './error-mapping.js';
 import { route } from './router.js';
 import { applyCors } from './cors.js';
 import { renderXml } from './xml.js';
+import { settleUnreadBody } from './body.js';
 import type { S3Metrics } from '../admin/metrics.js';
 
 export interface S3AppDeps {
@@ -93,8 +94,7 @@ function respondError(ctx: S3Ctx, err: unknown, logger: Logger): void {
     koa.req.socket.destroy();
     return;
   }
-  // An unread request body would be parsed as the next request on a kept-alive socket.
-  if (!koa.req.complete) koa.set('Connection', 'close');
+  settleUnreadBody(ctx);
   koa.status = e.status;
   for (const [k, v] of Object.entries(e.headers)) koa.set(k, v);
   // No body: koa would turn a null body into 204, so the body is simply not set.

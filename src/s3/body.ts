@@ -56,6 +56,27 @@ export function continueBody(ctx: S3Ctx): void {
   res.writeContinue();
 }
 
+/**
+ * Before an error answer to a request whose body was not read in full. A client still sending
+ * the body would see the socket closed under it (EPIPE) instead of the answer if the
+ * connection closed now: the AWS SDK for JavaScript did, on a 100 KB PUT with a wrong secret.
+ * So a body of known size up to limits.refusedBodyDrainBytesMax that the client is sending
+ * (not one held back for a 100 Continue that never came) is read and discarded after the
+ * answer, and the connection stays open. Otherwise the connection closes after the answer:
+ * unread body bytes must not be parsed as the next request.
+ */
+export function settleUnreadBody(ctx: S3Ctx): void {
+  const req = ctx.koa.req;
+  if (req.complete) return;
+  const length = Number(req.headers['content-length']);
+  const heldBack = /^100-continue$/i.test(req.headers.expect ?? '') && !continued.has(ctx.koa.res);
+  if (!heldBack && !req.destroyed && Number.isSafeInteger(length) && length <= limits.refusedBodyDrainBytesMax) {
+    req.resume();
+    return;
+  }
+  ctx.koa.set('Connection', 'close');
+}
+
 /** The request's object bytes as a stream (framing removed, signatures checked). */
 export function objectBody(ctx: S3Ctx, maxBytes: number, opts: PayloadVerifierOptions = {}): ObjectBody {
   const expected = declaredLength(ctx);

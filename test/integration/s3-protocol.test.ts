@@ -118,6 +118,45 @@ describe('S3 protocol surface', () => {
     assert.equal((await send(t.server.s3Url, { method: 'GET', path })).status, 404, 'nothing stored');
   });
 
+  test('a refused PUT whose body is still coming: the client gets the answer, and the connection serves the next request', async () => {
+    // The AWS SDK for JavaScript saw "write EPIPE" instead of SignatureDoesNotMatch when the
+    // server closed the connection while it was still sending a 100 KB body.
+    const url = new URL(t.server.s3Url);
+    const bodyBytes = 200_000;
+    const texts: string[] = [];
+    const sock = connect(Number(url.port), url.hostname);
+    sock.setEncoding('utf8');
+    let received = '';
+    let closed = false;
+    sock.on('data', (c: string) => (received += c));
+    sock.on('close', () => (closed = true));
+    const errors: Error[] = [];
+    sock.on('error', (e) => errors.push(e));
+    const answers = async (n: number): Promise<void> => {
+      for (let i = 0; i < 500 && (received.match(/HTTP\/1\.1 \d{3}/g) ?? []).length < n && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+    // Anonymous PUT, refused with AccessDenied before its body is read.
+    sock.write(`PUT /proto/refused-streamed HTTP/1.1\r\nHost: ${url.host}\r\nContent-Length: ${bodyBytes}\r\n\r\n`);
+    sock.write(Buffer.alloc(1000, 1));
+    await answers(1);
+    assert.match(received, /^HTTP\/1\.1 403 /);
+    assert.doesNotMatch(received, /connection: close/i);
+    texts.push(received);
+    // The rest of the body still goes through, and the same connection answers the next request.
+    await new Promise<void>((resolve, reject) => sock.write(Buffer.alloc(bodyBytes - 1000, 2), (e) => (e ? reject(e) : resolve())));
+    sock.write(`GET /proto/refused-streamed HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+    await answers(2);
+    sock.destroy();
+    assert.deepEqual(errors, []);
+    const second = received.slice(texts[0]!.length);
+    assert.match(second, /^HTTP\/1\.1 403 /, 'the anonymous GET got its own answer on the same connection');
+    assert.match(second, /<Code>AccessDenied<\/Code>/);
+    // A body held back for 100-continue that never came closes the connection instead.
+    const anon = await send(t.server.s3Url, { method: 'PUT', path: '/proto/refused', sign: false, headers: { Expect: '100-continue', 'Content-Length': '5' }, body: 'hello' });
+    assert.equal(anon.headers['connection'], 'close');
+  });
+
   test('virtual-host-style addressing under the configured domain', async () => {
     const port = new URL(t.server.s3Url).port;
     const host = `proto.localhost:${port}`;
