@@ -132,6 +132,8 @@ export const limits = Object.freeze({
   // ---- Raft (src/metadata/raft/) ----
   // Entry data bytes and entries per append message: one batch stays well under a frame.
   raftMessageBytesMax: 1024 * 1024,
+  // A member address ("host:port") in a configuration change.
+  raftMemberAddressBytesMax: 300,
   raftEntriesPerMessageMax: 4096,
   // Append messages in flight per follower (pipelining window).
   raftInflightMessagesMax: 256,

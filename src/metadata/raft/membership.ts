@@ -26,6 +26,7 @@
 
 import { RaftCorruptionError, RaftError } from './errors.js';
 import type { NodeId } from './types.js';
+import { limits } from '../../limits.js';
 
 const version = 2;
 
@@ -71,7 +72,10 @@ export function applyChange(c: Membership, change: ConfigChange): Membership {
   if ('remove' in change) {
     return membership(c.voters.filter((v) => v !== change.remove), c.learners.filter((l) => l !== change.remove), addresses);
   }
-  if (change.address !== undefined) addresses['add' in change ? change.add : change.addLearner] = checkAddress(change.address);
+  if (change.address !== undefined) {
+    parseAddress(change.address);
+    addresses['add' in change ? change.add : change.addLearner] = change.address;
+  }
   if ('add' in change) return membership([...c.voters, change.add], c.learners.filter((l) => l !== change.add), addresses);
   if (c.voters.includes(change.addLearner)) {
     throw new RaftError('RAFT_CONFIG_INVALID', `${change.addLearner} is a voter; remove it first to make it a learner`);
@@ -84,15 +88,10 @@ export function parseAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');
   const host = address.slice(0, at).replace(/^\[(.*)\]$/, '$1');
   const port = Number(address.slice(at + 1));
-  if (at <= 0 || host === '' || !Number.isInteger(port) || port < 1 || port > 65535 || address.length > 300) {
-    throw new RaftError('RAFT_CONFIG_INVALID', `bad member address ${JSON.stringify(address.slice(0, 300))}: want host:port`);
+  if (at <= 0 || host === '' || !Number.isInteger(port) || port < 1 || port > 65535 || address.length > limits.raftMemberAddressBytesMax) {
+    throw new RaftError('RAFT_CONFIG_INVALID', `bad member address ${JSON.stringify(address.slice(0, limits.raftMemberAddressBytesMax))}: want host:port`);
   }
   return { host, port };
-}
-
-function checkAddress(address: string): string {
-  parseAddress(address);
-  return address;
 }
 
 export function encodeConfig(c: Membership): Uint8Array {
@@ -112,9 +111,7 @@ export function decodeConfig(data: Uint8Array): Membership {
   } catch {
     throw new RaftCorruptionError('config entry: not JSON');
   }
-  if (data[0] === 1) return membership(idList(parsed, 'voters'));
-  if (typeof parsed !== 'object' || parsed === null) throw new RaftCorruptionError('config entry: not an object');
-  return checkMembership(parsed);
+  return data[0] === 1 ? membership(idList(parsed, 'voters')) : checkMembership(parsed);
 }
 
 /** Validates a configuration that came from the network (a snapshot message's header). */

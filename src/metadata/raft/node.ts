@@ -255,8 +255,6 @@ export class RaftNode {
     else w.reject(err);
   }
 
-  // Defers the Ready to the end of the current event-loop turn, so that every proposal and
-  // message of this turn lands in one batch.
   // Hands the transport the members' addresses whenever the configuration in effect changed
   // (an entry appended or truncated, a snapshot installed), before anything is sent to them.
   private syncPeers(): void {
@@ -266,6 +264,8 @@ export class RaftNode {
     if (config.addresses !== undefined) this.opts.transport.setPeerAddresses?.(config.addresses);
   }
 
+  // Defers the Ready to the end of the current event-loop turn, so that every proposal and
+  // message of this turn lands in one batch.
   private schedulePump(): void {
     if (this.pumpScheduled || this.stopped) return;
     this.pumpScheduled = true;
